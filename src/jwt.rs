@@ -1,0 +1,218 @@
+//! RS256 JWTs in `webhook-signature` (dynamic webhooks as Google's docs describe them).
+//!
+//! Strict by construction: `alg` must be `RS256` (never `none`, never `HS*`, so an RSA public
+//! key can never be used as an HMAC secret); the key is the JWKS's RSA key with the token's
+//! `kid` (never `jwk`/`jku`/`x5u`/`x5c` from the request); moduli under 2048 bits are refused;
+//! `crit` is refused; `exp`/`nbf`/`iat` are checked with the delivery's tolerance; `aud` is
+//! enforced when configured. Because the docs do not say how the body is bound to the token,
+//! a verified token is accepted only when it binds the body (see [`Binding`]).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::b64;
+use crate::error::Rejection;
+use crate::jwks::{Jwks, MIN_RSA_BITS};
+
+/// How a verified token binds the body that came with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// A `body_sha256` claim (base64url or hex) equals SHA-256 of the raw body.
+    BodyHash,
+    /// An `event` claim equals the body (as JSON, or as the exact string).
+    EventClaim,
+    /// The claims carry the event itself: every member of the JSON body is a claim with an
+    /// equal value.
+    Claims,
+}
+
+impl Binding {
+    /// A short name for reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Binding::BodyHash => "body_sha256",
+            Binding::EventClaim => "event_claim",
+            Binding::Claims => "claims",
+        }
+    }
+}
+
+/// What the token's policy checks need from the delivery and configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct JwtContext<'a> {
+    /// Unix seconds.
+    pub now: u64,
+    /// Allowed clock skew for `exp`/`nbf`/`iat`, in seconds.
+    pub tolerance: u64,
+    /// Required audience, if configured.
+    pub audience: Option<&'a str>,
+    /// The raw body bytes.
+    pub body: &'a [u8],
+}
+
+/// A token that verified: its `kid` and how it binds the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedJwt {
+    /// The JWKS key id that verified the signature.
+    pub kid: String,
+    /// The body binding that was found.
+    pub binding: Binding,
+}
+
+/// A compact JWS split and decoded, not yet verified.
+#[derive(Clone, Debug)]
+pub struct Decoded<'a> {
+    /// The JOSE header.
+    pub header: Map<String, Value>,
+    /// The payload bytes (claims JSON, unparsed).
+    pub payload: Vec<u8>,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+    /// `header.payload` as sent: the signing input.
+    pub signing_input: &'a str,
+}
+
+/// Splits a compact JWS and decodes its parts; the header must be a JSON object.
+pub fn decode(token: &str) -> Result<Decoded<'_>, Rejection> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(Rejection::JwtMalformed);
+    };
+    let header_bytes = b64::decode_url(h).ok_or(Rejection::JwtMalformed)?;
+    let header = match serde_json::from_slice::<Value>(&header_bytes) {
+        Ok(Value::Object(m)) => m,
+        _ => return Err(Rejection::JwtMalformed),
+    };
+    Ok(Decoded {
+        header,
+        payload: b64::decode_url(p).ok_or(Rejection::JwtMalformed)?,
+        signature: b64::decode_url(s).ok_or(Rejection::JwtMalformed)?,
+        signing_input: &token[..h.len() + 1 + p.len()],
+    })
+}
+
+/// The claims of a decoded token, parsed (for display; [`verify`] parses them after the
+/// signature check).
+pub fn claims(decoded: &Decoded<'_>) -> Result<Map<String, Value>, Rejection> {
+    match serde_json::from_slice::<Value>(&decoded.payload) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(Rejection::JwtClaimsInvalid),
+    }
+}
+
+/// Verifies a compact RS256 JWS against the JWKS and the delivery.
+pub fn verify(token: &str, jwks: &Jwks, cx: &JwtContext<'_>) -> Result<VerifiedJwt, Rejection> {
+    let decoded = decode(token)?;
+    let header = &decoded.header;
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(Rejection::JwtAlgNotAllowed);
+    }
+    if header.contains_key("crit") {
+        return Err(Rejection::JwtCritUnsupported);
+    }
+    let kid = header.get("kid").and_then(Value::as_str).ok_or(Rejection::JwtMissingKid)?;
+    let key = jwks.rsa_by_kid(kid).ok_or(Rejection::UnknownKid)?;
+    if key.bits() < MIN_RSA_BITS {
+        return Err(Rejection::JwtKeyTooSmall { bits: key.bits() });
+    }
+    if !key.verify_rs256(decoded.signing_input.as_bytes(), &decoded.signature) {
+        return Err(Rejection::JwtSignatureInvalid);
+    }
+    let claims = claims(&decoded)?;
+    check_times(&claims, cx)?;
+    check_audience(&claims, cx.audience)?;
+    let binding = binding(&claims, cx.body).ok_or(Rejection::JwtBodyNotBound)?;
+    Ok(VerifiedJwt { kid: String::from(kid), binding })
+}
+
+fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejection> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+            .map(Some)
+            .ok_or(Rejection::JwtClaimsInvalid),
+    }
+}
+
+fn check_times(claims: &Map<String, Value>, cx: &JwtContext<'_>) -> Result<(), Rejection> {
+    let now = i128::from(cx.now);
+    let tol = i128::from(cx.tolerance);
+    if let Some(exp) = numeric(claims, "exp")? {
+        if now > i128::from(exp) + tol {
+            return Err(Rejection::JwtExpired);
+        }
+    }
+    if let Some(nbf) = numeric(claims, "nbf")? {
+        if now + tol < i128::from(nbf) {
+            return Err(Rejection::JwtNotYetValid);
+        }
+    }
+    if let Some(iat) = numeric(claims, "iat")? {
+        if i128::from(iat) > now + tol {
+            return Err(Rejection::JwtIssuedInFuture);
+        }
+    }
+    Ok(())
+}
+
+fn check_audience(claims: &Map<String, Value>, audience: Option<&str>) -> Result<(), Rejection> {
+    let Some(want) = audience else { return Ok(()) };
+    let ok = match claims.get("aud") {
+        Some(Value::String(s)) => s == want,
+        Some(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(want)),
+        Some(Value::Null) | None => false,
+        Some(_) => return Err(Rejection::JwtClaimsInvalid),
+    };
+    if ok { Ok(()) } else { Err(Rejection::JwtAudienceMismatch) }
+}
+
+/// Finds how the claims bind `body`, if they do.
+pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
+    if let Some(Value::String(claimed)) = claims.get("body_sha256") {
+        let digest = Sha256::digest(body);
+        let decoded = b64::decode_url(claimed).or_else(|| decode_hex32(claimed));
+        if decoded.is_some_and(|d| d.len() == 32 && bool::from(d.ct_eq(digest.as_slice()))) {
+            return Some(Binding::BodyHash);
+        }
+    }
+    let body_json = serde_json::from_slice::<Value>(body).ok();
+    match claims.get("event") {
+        Some(Value::String(s)) if s.as_bytes() == body => return Some(Binding::EventClaim),
+        Some(event) if body_json.as_ref() == Some(event) => return Some(Binding::EventClaim),
+        _ => {}
+    }
+    if let Some(Value::Object(body_obj)) = &body_json {
+        let carries = body_obj.contains_key("type")
+            && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v));
+        if carries {
+            return Some(Binding::Claims);
+        }
+    }
+    None
+}
+
+fn decode_hex32(s: &str) -> Option<Vec<u8>> {
+    if s.len() != 64 {
+        return None;
+    }
+    (0..32).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+}
+
+/// Builds and signs a compact RS256 JWS (for tests and the CLI's demo sender).
+#[cfg(feature = "rsa-signing")]
+pub fn sign_rs256(key: &rsa::PrivateKey, kid: &str, claims: &Value) -> Result<String, rsa::Error> {
+    let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": kid});
+    let mut token = b64::encode_url(header.to_string().as_bytes());
+    token.push('.');
+    token.push_str(&b64::encode_url(claims.to_string().as_bytes()));
+    let sig = key.pkcs1v15_sign::<Sha256>(token.as_bytes())?;
+    token.push('.');
+    token.push_str(&b64::encode_url(&sig));
+    Ok(token)
+}

@@ -1,0 +1,62 @@
+//! # hookwall
+//!
+//! A sans-IO verifier for [Standard Webhooks](https://www.standardwebhooks.com/) deliveries as
+//! the Gemini API sends them: `v1` (HMAC-SHA256, static webhooks, several secrets during a
+//! rotation), `v1a` (Ed25519, dynamic webhooks, keys from a JWKS) and RS256 JWTs (dynamic
+//! webhooks as documented). It does no I/O: callers feed bytes, headers, keys and the clock
+//! in, and take a verified event or a typed [`Rejection`] out. The Cloudflare worker, the npm
+//! package and the browser playground are thin adapters around it.
+//!
+//! ```
+//! use hookwall::{Secret, Verifier, sign_v1};
+//!
+//! let secret = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+//! let verifier = Verifier::builder().secret(secret.clone()).tolerance_seconds(300).build();
+//!
+//! let body = br#"{"type":"batch.succeeded","data":{"id":"batch_1","output_file_uri":"gs://b/r.jsonl"}}"#;
+//! let now = 1_767_225_600;
+//! let signature = sign_v1(&secret, "msg_1", now, body);
+//! let headers = [("webhook-id", "msg_1"), ("webhook-timestamp", "1767225600"), ("webhook-signature", signature.as_str())];
+//!
+//! let delivery = verifier.verify(body, headers, now + 3)?;
+//! assert_eq!(delivery.event.unwrap().event_type, "batch.succeeded");
+//!
+//! let mut tampered = body.to_vec();
+//! tampered[10] ^= 1;
+//! let rejection = verifier.verify(&tampered, headers, now + 3).unwrap_err();
+//! assert_eq!((rejection.code(), rejection.http_status()), ("no_matching_signature", 401));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy),
+//! [`event`] (the envelope), [`verifier`] (the entry point), [`error`] (codes).
+
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+extern crate alloc;
+
+mod b64;
+pub mod cache;
+pub mod error;
+pub mod event;
+pub mod headers;
+pub mod jwks;
+pub mod jwt;
+pub mod signature;
+pub mod timestamp;
+pub mod v1;
+pub mod v1a;
+pub mod verifier;
+
+pub use cache::CachePolicy;
+pub use error::{ConfigError, HeaderName, Rejection, error_body};
+pub use event::{CATALOG, Envelope, Event};
+pub use headers::WebhookHeaders;
+pub use jwks::Jwks;
+pub use signature::Scheme;
+pub use timestamp::DEFAULT_TOLERANCE_SECONDS;
+pub use v1::{MIN_SECRET_BYTES, Secret, sign_v1};
+pub use v1a::{PublicKey, SigningKey, sign_v1a};
+pub use verifier::{DEFAULT_MAX_BODY_BYTES, MatchedKey, PayloadRule, Report, Step, Verified, Verifier, needs_jwks};
