@@ -106,6 +106,19 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Encodes raw key bytes as a `whsec_` secret (for generating secrets from caller-supplied
+/// randomness). Refuses what [`Secret::from_bytes`] refuses.
+///
+/// ```
+/// let s = hookwall::v1::encode_secret(&[7u8; 24]).unwrap();
+/// assert!(s.starts_with("whsec_") && hookwall::Secret::parse(&s).unwrap().len() == 24);
+/// assert_eq!(hookwall::v1::encode_secret(&[7u8; 8]).unwrap_err().code(), "secret_too_short");
+/// ```
+pub fn encode_secret(bytes: &[u8]) -> Result<String, ConfigError> {
+    Secret::from_bytes(bytes)?;
+    Ok(alloc::format!("whsec_{}", b64::encode_standard(bytes)))
+}
+
 /// Signs a delivery: returns a `webhook-signature` entry `v1,<base64>`.
 ///
 /// ```
