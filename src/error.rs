@@ -288,6 +288,8 @@ pub enum ConfigError {
     JwksTooLarge { limit: usize },
     /// The JWKS lists more keys than the cap.
     JwksTooManyKeys { limit: usize },
+    /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an http(s) URL.
+    InvalidRoutes,
 }
 
 impl ConfigError {
@@ -302,6 +304,7 @@ impl ConfigError {
             ConfigError::InvalidJwks => "invalid_jwks",
             ConfigError::JwksTooLarge { .. } => "jwks_too_large",
             ConfigError::JwksTooManyKeys { .. } => "jwks_too_many_keys",
+            ConfigError::InvalidRoutes => "invalid_routes",
         }
     }
 }
@@ -327,6 +330,9 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidJwks => f.write_str("the JWKS is not a JSON object with a \"keys\" array"),
             ConfigError::JwksTooLarge { limit } => write!(f, "the JWKS document is larger than {limit} bytes"),
             ConfigError::JwksTooManyKeys { limit } => write!(f, "the JWKS lists more than {limit} keys"),
+            ConfigError::InvalidRoutes => f.write_str(
+                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an http(s) URL",
+            ),
         }
     }
 }

@@ -30,7 +30,7 @@
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
 //! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy),
-//! [`event`] (the envelope), [`verifier`] (the entry point), [`error`] (codes).
+//! [`event`] (the envelope), [`route`] (type → origin), [`verifier`] (the entry point), [`error`] (codes).
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
@@ -44,6 +44,7 @@ pub mod event;
 pub mod headers;
 pub mod jwks;
 pub mod jwt;
+pub mod route;
 pub mod signature;
 pub mod timestamp;
 pub mod v1;

@@ -1,0 +1,78 @@
+//! Routing verified events to origins by type: `{"batch.*": "https://a", "video.generated": "https://b"}`.
+//!
+//! The most specific pattern wins: an exact type, then the longest `prefix.*` wildcard, then `*`.
+//! Types that match nothing go to the default origin (the caller's).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde_json::Value;
+
+use crate::error::ConfigError;
+
+/// A parsed routing table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Routes {
+    exact: Vec<(String, String)>,
+    /// `(prefix including the dot, url)`, longest prefix first.
+    wildcard: Vec<(String, String)>,
+    any: Option<String>,
+}
+
+impl Routes {
+    /// Parses a JSON object of pattern → URL. URLs must be `http://` or `https://`.
+    ///
+    /// ```
+    /// use hookwall::route::Routes;
+    /// let r = Routes::parse(r#"{"batch.*": "https://batches", "batch.failed": "https://alerts", "*": "https://rest"}"#).unwrap();
+    /// assert_eq!(r.select("batch.failed"), Some("https://alerts"));
+    /// assert_eq!(r.select("batch.succeeded"), Some("https://batches"));
+    /// assert_eq!(r.select("video.generated"), Some("https://rest"));
+    /// assert_eq!(Routes::parse("").unwrap().select("x"), None);
+    /// assert_eq!(Routes::parse(r#"{"a.*": "ftp://x"}"#).unwrap_err().code(), "invalid_routes");
+    /// ```
+    pub fn parse(json: &str) -> Result<Self, ConfigError> {
+        let mut routes = Routes::default();
+        if json.trim().is_empty() {
+            return Ok(routes);
+        }
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(json) else {
+            return Err(ConfigError::InvalidRoutes);
+        };
+        for (pattern, url) in map {
+            let Value::String(url) = url else { return Err(ConfigError::InvalidRoutes) };
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(ConfigError::InvalidRoutes);
+            }
+            if pattern == "*" {
+                routes.any = Some(url);
+            } else if let Some(prefix) = pattern.strip_suffix('*') {
+                if prefix.is_empty() || !prefix.ends_with('.') || prefix.contains('*') {
+                    return Err(ConfigError::InvalidRoutes);
+                }
+                routes.wildcard.push((String::from(prefix), url));
+            } else if pattern.is_empty() || pattern.contains('*') {
+                return Err(ConfigError::InvalidRoutes);
+            } else {
+                routes.exact.push((pattern, url));
+            }
+        }
+        routes.wildcard.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        Ok(routes)
+    }
+
+    /// The URL for an event type, if a pattern matches.
+    pub fn select(&self, event_type: &str) -> Option<&str> {
+        self.exact
+            .iter()
+            .find(|(t, _)| t == event_type)
+            .or_else(|| self.wildcard.iter().find(|(p, _)| event_type.starts_with(p.as_str())))
+            .map(|(_, url)| url.as_str())
+            .or(self.any.as_deref())
+    }
+
+    /// Whether no route is configured.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.wildcard.is_empty() && self.any.is_none()
+    }
+}
