@@ -1,0 +1,22 @@
+//! hookwall's Cloudflare Worker: verify webhook deliveries at the edge, forward only valid
+//! events to a private origin, and answer 2xx only once the origin has them.
+//!
+//! A thin adapter around the `hookwall` core. The entry point reads the configuration once
+//! per isolate ([`config`]), then [`handler::handle`] runs one request: capped body read,
+//! core verification (with JWKS keys from [`jwks_cache`] only when the signature needs them),
+//! duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON log line ([`outcome`]).
+
+mod config;
+mod handler;
+mod jwks_cache;
+mod net;
+mod origin;
+mod outcome;
+mod seen;
+
+use worker::{Context, Env, Request, Response, Result, event};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(handler::handle(req, &env).await)
+}

@@ -1,0 +1,141 @@
+//! What the edge answers, and the one log line per request.
+//!
+//! Every failure is a typed [`EdgeError`] with a stable code; the HTTP status and the small
+//! JSON body `{"error": code, "message": text}` follow from it. Never a 3xx.
+
+use hookwall::{Rejection, error_body};
+use serde_json::{Value, json};
+use worker::{Headers, Response};
+
+/// Why the edge did not answer 2xx.
+#[derive(Debug)]
+pub enum EdgeError {
+    /// The core refused the delivery (400/401/413).
+    Rejected(Rejection),
+    /// Not POST on the webhook path (405).
+    MethodNotAllowed,
+    /// Unknown path (404).
+    NotFound,
+    /// A variable or binding is missing or invalid (500): names it.
+    Config { variable: &'static str, problem: String },
+    /// Keys were needed and no usable JWKS could be had (503, the sender retries).
+    JwksUnavailable(String),
+    /// The origin answered 4xx (502: the sender retries; the reason is passed back).
+    OriginRejected { status: u16, reason: String },
+    /// The origin answered 5xx or 3xx (502).
+    OriginFailed { status: u16 },
+    /// The origin did not answer in time (504).
+    OriginTimeout { after_ms: u64 },
+    /// The origin could not be reached (503).
+    OriginUnreachable(String),
+}
+
+impl EdgeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            EdgeError::Rejected(r) => r.code(),
+            EdgeError::MethodNotAllowed => "method_not_allowed",
+            EdgeError::NotFound => "not_found",
+            EdgeError::Config { .. } => "config_invalid",
+            EdgeError::JwksUnavailable(_) => "jwks_unavailable",
+            EdgeError::OriginRejected { .. } => "origin_rejected",
+            EdgeError::OriginFailed { .. } => "origin_failed",
+            EdgeError::OriginTimeout { .. } => "origin_timeout",
+            EdgeError::OriginUnreachable(_) => "origin_unreachable",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            EdgeError::Rejected(r) => r.http_status(),
+            EdgeError::MethodNotAllowed => 405,
+            EdgeError::NotFound => 404,
+            EdgeError::Config { .. } => 500,
+            EdgeError::JwksUnavailable(_) | EdgeError::OriginUnreachable(_) => 503,
+            EdgeError::OriginRejected { .. } | EdgeError::OriginFailed { .. } => 502,
+            EdgeError::OriginTimeout { .. } => 504,
+        }
+    }
+
+    /// Seconds for `retry-after` on failures the sender should retry.
+    fn retry_after(&self) -> Option<u32> {
+        match self {
+            EdgeError::JwksUnavailable(_) => Some(60),
+            EdgeError::OriginRejected { .. }
+            | EdgeError::OriginFailed { .. }
+            | EdgeError::OriginTimeout { .. }
+            | EdgeError::OriginUnreachable(_) => Some(30),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            EdgeError::Rejected(r) => r.to_string(),
+            EdgeError::MethodNotAllowed => "webhooks are delivered with POST".into(),
+            EdgeError::NotFound => "no webhook endpoint at this path".into(),
+            EdgeError::Config { variable, problem } => format!("configuration error in {variable}: {problem}"),
+            EdgeError::JwksUnavailable(why) => format!("the signing keys (JWKS) could not be loaded: {why}; retry later"),
+            EdgeError::OriginRejected { status, reason } => {
+                format!("the origin refused the verified event with {status}: {reason}")
+            }
+            EdgeError::OriginFailed { status } => format!("the origin answered {status}; retry later"),
+            EdgeError::OriginTimeout { after_ms } => format!("the origin did not answer within {after_ms} ms; retry later"),
+            EdgeError::OriginUnreachable(why) => format!("the origin could not be reached ({why}); retry later"),
+        }
+    }
+
+    pub fn response(&self) -> Response {
+        let headers = Headers::new();
+        let _ = headers.set("content-type", "application/json");
+        if let Some(secs) = self.retry_after() {
+            let _ = headers.set("retry-after", &secs.to_string());
+        }
+        if matches!(self, EdgeError::MethodNotAllowed) {
+            let _ = headers.set("allow", "POST");
+        }
+        let body = error_body(self.code(), &self.message());
+        Response::builder().with_status(self.status()).with_headers(headers).fixed(body.into_bytes())
+    }
+}
+
+/// A JSON success response.
+pub fn ok_json(status: u16, body: &Value) -> Response {
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json");
+    Response::builder().with_status(status).with_headers(headers).fixed(body.to_string().into_bytes())
+}
+
+/// Facts gathered while handling one request, printed as one JSON log line. Holds no secret,
+/// signature or body.
+#[derive(Default)]
+pub struct LogLine {
+    pub verdict: &'static str,
+    pub code: Option<&'static str>,
+    pub scheme: Option<&'static str>,
+    pub event_type: Option<String>,
+    pub webhook_id: Option<String>,
+    pub origin_status: Option<u16>,
+    pub status: u16,
+    pub jwks: Option<&'static str>,
+    pub notes: Vec<String>,
+}
+
+impl LogLine {
+    pub fn emit(&self, latency_ms: u64) {
+        let line = json!({
+            "service": "hookwall",
+            "verdict": self.verdict,
+            "status": self.status,
+            "code": self.code,
+            "scheme": self.scheme,
+            "event_type": self.event_type,
+            "webhook_id": self.webhook_id,
+            "origin_status": self.origin_status,
+            "jwks": self.jwks,
+            "notes": self.notes,
+            "latency_ms": latency_ms,
+        });
+        worker::console_log!("{line}");
+    }
+}

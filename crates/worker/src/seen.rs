@@ -1,0 +1,35 @@
+//! Delivery ids already forwarded, in Workers KV (`SEEN_IDS`).
+//!
+//! An id is written only after the origin accepted the event, and kept for 48 h (the sender
+//! retries for 24 h). KV is eventually consistent: two copies of one delivery racing through
+//! different locations within seconds can both be forwarded. The origin still receives the same
+//! `webhook-id` on both and can dedupe; hookwall never drops a delivery to avoid a duplicate.
+
+use worker::Env;
+
+use crate::config::SEEN_IDS;
+
+/// How long an id is remembered (seconds).
+pub const REMEMBER_SECONDS: u64 = 48 * 3600;
+
+fn key(id: &str) -> String {
+    format!("id:{id}")
+}
+
+/// Whether the id was already forwarded. `Err` when KV cannot answer (the caller forwards
+/// anyway: at-least-once beats lost).
+pub async fn was_forwarded(env: &Env, id: &str) -> Result<bool, String> {
+    let kv = env.kv(SEEN_IDS).map_err(|e| e.to_string())?;
+    kv.get(&key(id)).text().await.map(|v| v.is_some()).map_err(|e| e.to_string())
+}
+
+/// Remembers a forwarded id.
+pub async fn remember(env: &Env, id: &str, now: u64) -> Result<(), String> {
+    let kv = env.kv(SEEN_IDS).map_err(|e| e.to_string())?;
+    kv.put(&key(id), now.to_string())
+        .map_err(|e| e.to_string())?
+        .expiration_ttl(REMEMBER_SECONDS)
+        .execute()
+        .await
+        .map_err(|e| e.to_string())
+}
