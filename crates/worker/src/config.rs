@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use hookwall::route::Routes;
-use hookwall::{DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, Secret, Verifier};
+use hookwall::{CachePolicy, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, Secret, Verifier};
 use worker::Env;
 
 use crate::outcome::EdgeError;
@@ -28,6 +28,8 @@ pub struct Config {
     pub routes: Routes,
     pub origin_timeout_ms: u64,
     pub jwks_url: String,
+    /// The core's JWKS cache policy; `JWKS_REFETCH_COOLDOWN_SECONDS` tunes the cooldown.
+    pub cache_policy: CachePolicy,
 }
 
 thread_local! {
@@ -104,5 +106,10 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         builder = builder.audience(audience);
     }
     let verifier = builder.build();
-    Ok(Config { verifier, webhook_path, origin_url, origin_secret, routes, origin_timeout_ms, jwks_url })
+    let defaults = CachePolicy::default();
+    let cache_policy = CachePolicy {
+        refetch_cooldown: number(env, "JWKS_REFETCH_COOLDOWN_SECONDS", defaults.refetch_cooldown)?,
+        ..defaults
+    };
+    Ok(Config { verifier, webhook_path, origin_url, origin_secret, routes, origin_timeout_ms, jwks_url, cache_policy })
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use hookwall::cache::{CacheState, Lookup};
 use hookwall::jwks::MAX_JWKS_BYTES;
-use hookwall::{CachePolicy, Jwks, Verifier};
+use hookwall::{Jwks, Verifier};
 use serde::{Deserialize, Serialize};
 use worker::{Env, Headers, Method, Request, RequestInit, RequestRedirect};
 
@@ -39,10 +39,6 @@ thread_local! {
 /// Where the keys came from, for the log line.
 pub type Source = &'static str;
 
-fn policy() -> CachePolicy {
-    CachePolicy::default()
-}
-
 fn memo() -> Option<Memo> {
     MEMO.with(|m| m.borrow().clone())
 }
@@ -58,8 +54,7 @@ async fn save(env: &Env, config: &Config, stored: Stored) -> Memo {
         (Some(doc), _) => build(config, doc),
         (None, _) => None,
     };
-    let p = policy();
-    let keep = stored.state.ttl + p.max_stale + 3600;
+    let keep = stored.state.ttl + config.cache_policy.max_stale + 3600;
     if let Ok(kv) = env.kv(JWKS_CACHE) {
         if let Ok(put) = kv.put(KV_KEY, serde_json::to_string(&stored).unwrap_or_default()) {
             let _ = put.expiration_ttl(keep.max(60)).execute().await;
@@ -79,10 +74,10 @@ fn build(config: &Config, doc: &str) -> Option<Rc<Verifier>> {
 
 /// The current state: the isolate's copy when it is fresh, KV's otherwise (another isolate
 /// may have refreshed), falling back to the isolate's copy when KV fails.
-async fn current(env: &Env, now: u64) -> Option<Memo> {
+async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
     let local = memo();
     if let Some(m) = &local {
-        if policy().fresh(&m.stored.state, now) && m.verifier.is_some() {
+        if config.cache_policy.fresh(&m.stored.state, now) && m.verifier.is_some() {
             return local;
         }
     }
@@ -126,7 +121,7 @@ async fn fetch(url: &str) -> Result<(String, Option<String>), String> {
 
 /// Fetches and records the outcome (good document or failed attempt) in KV and the isolate.
 async fn refresh(env: &Env, config: &Config, previous: Option<Memo>, now: u64) -> (Memo, Result<(), String>) {
-    let p = policy();
+    let p = &config.cache_policy;
     match fetch(&config.jwks_url).await {
         Ok((doc, cache_control)) => {
             let stored = Stored { state: p.fetched(now, cache_control.as_deref()), doc: Some(doc) };
@@ -147,8 +142,8 @@ fn ready(config: &Config, m: &Memo) -> Option<Rc<Verifier>> {
 
 /// A verifier holding the JWKS keys, following the cache policy.
 pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifier>, Source), EdgeError> {
-    let p = policy();
-    let cur = current(env, now).await;
+    let p = &config.cache_policy;
+    let cur = current(env, config, now).await;
     let state = cur.as_ref().map(|m| m.stored.state);
     let unavailable = |why: String| EdgeError::JwksUnavailable(why);
     match p.lookup(state.as_ref(), now) {
@@ -176,9 +171,9 @@ pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifi
 /// After a key miss (unknown `kid`, or `v1a` matching no key): refetch if the cooldown allows
 /// and the set changed. `Some` holds a verifier with the new keys.
 pub async fn refetch_on_key_miss(env: &Env, config: &Config, now: u64) -> Option<Rc<Verifier>> {
-    let cur = current(env, now).await;
+    let cur = current(env, config, now).await;
     let state = cur.as_ref().map(|m| m.stored.state);
-    if !policy().may_refetch_on_key_miss(state.as_ref(), now) {
+    if !config.cache_policy.may_refetch_on_key_miss(state.as_ref(), now) {
         return None;
     }
     let old_doc = cur.as_ref().and_then(|m| m.stored.doc.clone());

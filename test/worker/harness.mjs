@@ -1,0 +1,137 @@
+// End-to-end harness: the built worker (crates/worker/build) in real workerd through Miniflare,
+// with local KV, a real local origin (demo/origin.mjs) and a real local JWKS server, all on
+// 127.0.0.1. Deliveries are signed with the reference libraries, not with hookwall:
+// `standardwebhooks` for v1, Node's crypto for v1a, `jose` for RS256 JWTs.
+import crypto from "node:crypto";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { Webhook } from "standardwebhooks";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { startOrigin } from "../../demo/origin.mjs";
+
+const BUILD = new URL("../../crates/worker/build/", import.meta.url).pathname;
+
+export const SECRETS = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"];
+export const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
+
+/** A Gemini-shaped thin event body. */
+export function eventBody(type = "batch.succeeded", data = { id: "batch_123456", output_file_uri: "gs://my-bucket/results.jsonl" }) {
+  return JSON.stringify({ type, version: "v1", timestamp: "2026-01-22T12:00:00Z", data });
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+export const newId = () => `msg_${crypto.randomUUID().replaceAll("-", "")}`;
+
+/** `v1,...` with the reference standardwebhooks library. */
+export function signV1(secret, id, ts, body) {
+  return new Webhook(secret).sign(id, new Date(ts * 1000), body);
+}
+
+/** An Ed25519 key pair with Node's crypto; `jwk` is the public OKP JWK. */
+export function ed25519Key(kid = "ed-1") {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA", use: "sig" };
+  return { privateKey, jwk, kid };
+}
+
+export function signV1a(privateKey, id, ts, body) {
+  return "v1a," + crypto.sign(null, Buffer.from(`${id}.${ts}.${body}`), privateKey).toString("base64");
+}
+
+/** An RS256 key pair with jose; `jwk` is the public RSA JWK. */
+export async function rsaKey(kid = "rsa-1", modulusLength = 2048) {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength, extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  return { privateKey, jwk, kid };
+}
+
+/** An RS256 JWT whose claims carry the event (the body binding hookwall requires). */
+export async function signJwt({ privateKey, kid }, body, { ts = nowSeconds(), alg = "RS256", extra = {} } = {}) {
+  return new SignJWT({ ...JSON.parse(body), ...extra })
+    .setProtectedHeader({ alg, kid, typ: "JWT" })
+    .setIssuedAt(ts)
+    .setExpirationTime(ts + 300)
+    .sign(privateKey);
+}
+
+export const jwksDoc = (...jwks) => JSON.stringify({ keys: jwks });
+
+/**
+ * Starts the worker with an origin and a JWKS server. `vars` override the bindings.
+ * Returns { mf, origin, jwksServer, post, logs, close }.
+ */
+export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {} } = {}) {
+  const origin = await startOrigin({ secret: ORIGIN_SECRET, ...originOpts });
+  // A second instance of the same small server acts as the JWKS endpoint (it counts hits and
+  // can go down, slow or return garbage).
+  const jwksServer = await startOrigin({ secret: ORIGIN_SECRET, jwks });
+  const logs = [];
+  const bindings = {
+    ORIGIN_URL: origin.url,
+    ORIGIN_SECRET,
+    WEBHOOK_SECRETS: SECRETS.join(" "),
+    JWKS_URL: `${jwksServer.url}.well-known/jwks.json`,
+    ...vars,
+  };
+  for (const [k, v] of Object.entries(bindings)) if (v === undefined) delete bindings[k];
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modulesRoot: BUILD,
+      modules: [
+        { type: "ESModule", path: `${BUILD}index.js` },
+        { type: "CompiledWasm", path: `${BUILD}index_bg.wasm` },
+      ],
+      compatibilityDate: "2025-09-01",
+      kvNamespaces: ["JWKS_CACHE", "SEEN_IDS"],
+      bindings,
+      cf: false,
+      // The worker's console output arrives as structured logs; keep hookwall's JSON lines.
+      handleStructuredLogs({ message }) {
+        for (const line of String(message).split("\n")) {
+          const start = line.indexOf('{"');
+          if (start < 0 || !line.includes('"service":"hookwall"')) continue;
+          try {
+            logs.push(JSON.parse(line.slice(start)));
+          } catch {
+            logs.push({ unparsed: line });
+          }
+        }
+      },
+    }),
+  );
+  await mf.ready;
+
+  /** POSTs a delivery; returns { status, json, headers }. */
+  async function post({ body, headers = {}, path = "/", method = "POST", init = {} }) {
+    const res = await mf.dispatchFetch(`http://hookwall.test${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      body: method === "GET" || method === "HEAD" ? undefined : body,
+      ...init,
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  /** Signs `body` with v1 (first secret by default) and POSTs it. */
+  async function postV1(body = eventBody(), { id = newId(), ts = nowSeconds(), secret = SECRETS[0] } = {}) {
+    const sig = signV1(secret, id, ts, body);
+    const r = await post({ body, headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig } });
+    return { ...r, id };
+  }
+
+  async function close() {
+    await mf.dispose();
+    await origin.close();
+    await jwksServer.close();
+  }
+  return { mf, origin, jwksServer, post, postV1, logs, close };
+}
+
+/** Headers for a delivery with the given signature. */
+export const deliveryHeaders = (id, ts, sig) => ({ "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig });
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
