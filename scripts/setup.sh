@@ -3,15 +3,18 @@
 # ignores (.tools/, node_modules/). Idempotent: a second run takes seconds.
 #   scripts/setup.sh            Rust target, cargo tools, npm packages
 #   scripts/setup.sh --browser  also Debian's chromium (for the playground tests)
+#   scripts/setup.sh --fuzz     also cargo-fuzz (for the fuzz smoke runs)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
 
 want_browser=0
+want_fuzz=0
 for a in "$@"; do
   case "$a" in
     --browser) want_browser=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --fuzz) want_fuzz=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup: unknown option $a" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every hookwall test on this machine, installing what is missing first (scripts/setup.sh).
+#   bash scripts/test.sh              all suites
+#   bash scripts/test.sh core worker  only these suites
+# Suites: core (cargo test: core, CLI, doc examples), wasm (the core builds for wasm32),
+#         worker (edge worker in workerd: e2e, adversarial, faults), npm, www (headless Chromium),
+#         hardening (fuzz smoke and load; FUZZ_SECONDS, LOAD_SECONDS tune them).
+# Ends with one line "suites: N passed, M failed"; exits non-zero if any suite failed.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HOOKWALL_ROOT"
+
+all=(core wasm worker npm www hardening)
+if [ "$#" -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
+for s in "${selected[@]}"; do
+  case " ${all[*]} " in *" $s "*) ;; *) echo "test: unknown suite '$s' (known: ${all[*]})" >&2; exit 2 ;; esac
+done
+
+setup_flags=()
+case " ${selected[*]} " in *" www "*) setup_flags+=(--browser) ;; esac
+case " ${selected[*]} " in *" hardening "*) setup_flags+=(--fuzz) ;; esac
+bash scripts/setup.sh "${setup_flags[@]}" || { echo "test: setup failed" >&2; exit 1; }
+
+suite_core() { cargo test --locked; }
+suite_wasm() { CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --locked --release --target wasm32-unknown-unknown -p hookwall; }
+suite_worker() { bash scripts/build-worker.sh && node --test --test-concurrency=1 test/worker/*.test.mjs; }
+suite_npm() { bash scripts/test-npm.sh; }
+suite_www() { bash scripts/test-www.sh; }
+suite_hardening() { bash scripts/test-hardening.sh; }
+
+passed=0; failed=0; failed_names=()
+for s in "${selected[@]}"; do
+  printf '\n==== suite %s ====\n' "$s"
+  start=$SECONDS
+  if "suite_$s"; then
+    passed=$((passed + 1)); printf '==== suite %s: ok (%ds)\n' "$s" $((SECONDS - start))
+  else
+    failed=$((failed + 1)); failed_names+=("$s"); printf '==== suite %s: FAILED (%ds)\n' "$s" $((SECONDS - start))
+  fi
+done
+[ "$failed" -gt 0 ] && echo "failed suites: ${failed_names[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
