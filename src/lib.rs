@@ -51,6 +51,11 @@ pub mod v1;
 pub mod v1a;
 pub mod verifier;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use cache::CachePolicy;
 pub use error::{ConfigError, HeaderName, Rejection, error_body};
 pub use event::{CATALOG, Envelope, Event};
