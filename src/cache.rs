@@ -76,10 +76,10 @@ impl CachePolicy {
             if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
                 return self.min_ttl;
             }
-            if name.eq_ignore_ascii_case("max-age") {
-                if let Ok(secs) = value.trim().trim_matches('"').parse::<u64>() {
-                    ttl = secs;
-                }
+            if name.eq_ignore_ascii_case("max-age")
+                && let Ok(secs) = value.trim().trim_matches('"').parse::<u64>()
+            {
+                ttl = secs;
             }
         }
         ttl.clamp(self.min_ttl, self.max_ttl)

@@ -185,10 +185,7 @@ impl Rejection {
     /// signatures matched none of the current keys (the sender may have rotated). Adapters
     /// refetch the JWKS on these, at most once per [`CachePolicy::refetch_cooldown`](crate::CachePolicy).
     pub const fn suggests_key_refresh(&self) -> bool {
-        matches!(
-            self,
-            Rejection::UnknownKid | Rejection::NoMatchingSignature { asymmetric: true }
-        )
+        matches!(self, Rejection::UnknownKid | Rejection::NoMatchingSignature { asymmetric: true })
     }
 }
 

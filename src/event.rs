@@ -135,17 +135,44 @@ impl Envelope {
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event<'a> {
-    BatchSucceeded { id: Option<&'a str>, output_file_uri: Option<&'a str> },
-    BatchFailed { id: Option<&'a str>, error_code: Option<&'a Value>, error_message: Option<&'a str> },
-    BatchCancelled { id: Option<&'a str> },
-    BatchExpired { id: Option<&'a str> },
-    InteractionRequiresAction { id: Option<&'a str> },
-    InteractionCompleted { id: Option<&'a str> },
-    InteractionFailed { id: Option<&'a str>, error_code: Option<&'a Value>, error_message: Option<&'a str> },
-    InteractionCancelled { id: Option<&'a str> },
+    BatchSucceeded {
+        id: Option<&'a str>,
+        output_file_uri: Option<&'a str>,
+    },
+    BatchFailed {
+        id: Option<&'a str>,
+        error_code: Option<&'a Value>,
+        error_message: Option<&'a str>,
+    },
+    BatchCancelled {
+        id: Option<&'a str>,
+    },
+    BatchExpired {
+        id: Option<&'a str>,
+    },
+    InteractionRequiresAction {
+        id: Option<&'a str>,
+    },
+    InteractionCompleted {
+        id: Option<&'a str>,
+    },
+    InteractionFailed {
+        id: Option<&'a str>,
+        error_code: Option<&'a Value>,
+        error_message: Option<&'a str>,
+    },
+    InteractionCancelled {
+        id: Option<&'a str>,
+    },
     /// `output_file_uri` falls back to `video_uri`, which some samples read.
-    VideoGenerated { id: Option<&'a str>, output_file_uri: Option<&'a str>, file_name: Option<&'a str> },
+    VideoGenerated {
+        id: Option<&'a str>,
+        output_file_uri: Option<&'a str>,
+        file_name: Option<&'a str>,
+    },
     /// A type outside the catalog (a ping, `batch.completed`, a future type): the
     /// [`Envelope`] still holds everything.
-    Unknown { event_type: &'a str },
+    Unknown {
+        event_type: &'a str,
+    },
 }

@@ -62,8 +62,8 @@ impl RsaKey {
         }
         let n_int = rsa::BoxedUint::from_be_slice_vartime(n);
         let e_int = rsa::BoxedUint::from_be_slice_vartime(e);
-        let key = rsa::PublicKey::new_with_size_limits(n_int, e_int, 512..=MAX_RSA_BITS)
-            .map_err(|_| "rsa_invalid_key")?;
+        let key =
+            rsa::PublicKey::new_with_size_limits(n_int, e_int, 512..=MAX_RSA_BITS).map_err(|_| "rsa_invalid_key")?;
         Ok(RsaKey { key, bits })
     }
 
@@ -174,10 +174,10 @@ impl Jwks {
 
 fn parse_key(obj: &Map<String, Value>) -> Result<KeyMaterial, &'static str> {
     let field = |name: &str| obj.get(name).map(|v| v.as_str().ok_or("bad_member_type")).transpose();
-    if let Some(usage) = field("use")? {
-        if usage != "sig" {
-            return Err("not_for_signing");
-        }
+    if let Some(usage) = field("use")?
+        && usage != "sig"
+    {
+        return Err("not_for_signing");
     }
     if let Some(ops) = obj.get("key_ops") {
         let verifies = ops.as_array().is_some_and(|a| a.iter().any(|o| o == "verify"));

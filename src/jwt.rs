@@ -143,20 +143,20 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejec
 fn check_times(claims: &Map<String, Value>, cx: &JwtContext<'_>) -> Result<(), Rejection> {
     let now = i128::from(cx.now);
     let tol = i128::from(cx.tolerance);
-    if let Some(exp) = numeric(claims, "exp")? {
-        if now > i128::from(exp) + tol {
-            return Err(Rejection::JwtExpired);
-        }
+    if let Some(exp) = numeric(claims, "exp")?
+        && now > i128::from(exp) + tol
+    {
+        return Err(Rejection::JwtExpired);
     }
-    if let Some(nbf) = numeric(claims, "nbf")? {
-        if now + tol < i128::from(nbf) {
-            return Err(Rejection::JwtNotYetValid);
-        }
+    if let Some(nbf) = numeric(claims, "nbf")?
+        && now + tol < i128::from(nbf)
+    {
+        return Err(Rejection::JwtNotYetValid);
     }
-    if let Some(iat) = numeric(claims, "iat")? {
-        if i128::from(iat) > now + tol {
-            return Err(Rejection::JwtIssuedInFuture);
-        }
+    if let Some(iat) = numeric(claims, "iat")?
+        && i128::from(iat) > now + tol
+    {
+        return Err(Rejection::JwtIssuedInFuture);
     }
     Ok(())
 }
@@ -188,8 +188,7 @@ pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
         _ => {}
     }
     if let Some(Value::Object(body_obj)) = &body_json {
-        let carries = body_obj.contains_key("type")
-            && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v));
+        let carries = body_obj.contains_key("type") && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v));
         if carries {
             return Some(Binding::Claims);
         }

@@ -57,7 +57,7 @@ impl Routes {
                 routes.exact.push((pattern, url));
             }
         }
-        routes.wildcard.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        routes.wildcard.sort_by_key(|(prefix, _)| core::cmp::Reverse(prefix.len()));
         Ok(routes)
     }
 

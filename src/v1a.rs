@@ -161,8 +161,5 @@ pub fn sign_v1a(key: &SigningKey, id: &str, timestamp: u64, body: &[u8]) -> Stri
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    s.as_bytes()
-        .chunks(2)
-        .map(|p| Some(nibble(p[0])? << 4 | nibble(*p.get(1)?)?))
-        .collect()
+    s.as_bytes().chunks(2).map(|p| Some(nibble(p[0])? << 4 | nibble(*p.get(1)?)?)).collect()
 }

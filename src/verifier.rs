@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
+use crate::b64;
 use crate::error::Rejection;
 use crate::event::Envelope;
 use crate::headers::WebhookHeaders;
@@ -22,7 +23,6 @@ use crate::signature::{self, Entry, Scheme};
 use crate::timestamp::{self, DEFAULT_TOLERANCE_SECONDS};
 use crate::v1::Secret;
 use crate::v1a::{self, PublicKey};
-use crate::b64;
 
 /// Default body cap, in bytes (256 KiB; the spec recommends events under 20 KB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
@@ -453,12 +453,16 @@ impl Verifier {
                     if detailed {
                         facts.insert(0, fact("received", *raw));
                     }
-                    found.as_ref().map(|k| format!("matches {k}")).ok_or(Rejection::NoMatchingSignature { asymmetric: false })
+                    found
+                        .as_ref()
+                        .map(|k| format!("matches {k}"))
+                        .ok_or(Rejection::NoMatchingSignature { asymmetric: false })
                 }
                 Entry::V1a(sig) => {
                     tried_asymmetric = true;
                     let message = content.get_or_insert_with(|| v1a::signed_content(h.id, h.timestamp, body));
-                    let whpk = self.public_keys.iter().enumerate().map(|(i, k)| (MatchedKey::PublicKey { index: i }, k));
+                    let whpk =
+                        self.public_keys.iter().enumerate().map(|(i, k)| (MatchedKey::PublicKey { index: i }, k));
                     let jwks = self.jwks.ed25519().map(|(kid, k)| (MatchedKey::Jwk { kid: kid.map(String::from) }, k));
                     let mut any_key = false;
                     for (key_ref, key) in whpk.chain(jwks) {
@@ -473,7 +477,10 @@ impl Verifier {
                         }
                     }
                     keyless |= !any_key;
-                    found.as_ref().map(|k| format!("verifies with {k}")).ok_or(Rejection::NoMatchingSignature { asymmetric: true })
+                    found
+                        .as_ref()
+                        .map(|k| format!("verifies with {k}"))
+                        .ok_or(Rejection::NoMatchingSignature { asymmetric: true })
                 }
                 Entry::Jwt(token) => {
                     tried = true;
@@ -483,7 +490,8 @@ impl Verifier {
                     let cx = JwtContext { now, tolerance: self.tolerance, audience: self.audience.as_deref(), body };
                     match jwt::verify(token, &self.jwks, &cx) {
                         Ok(v) => {
-                            let msg = format!("RS256 verifies with JWKS key {}; body bound by {}", v.kid, v.binding.as_str());
+                            let msg =
+                                format!("RS256 verifies with JWKS key {}; body bound by {}", v.kid, v.binding.as_str());
                             found = Some(MatchedKey::Jwk { kid: Some(v.kid) });
                             Ok(msg)
                         }

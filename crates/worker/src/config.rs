@@ -84,7 +84,8 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
     };
     let jwks_url = text(env, "JWKS_URL").unwrap_or_else(|| DEFAULT_JWKS_URL.to_string());
     check_url("JWKS_URL", &jwks_url)?;
-    let routes = Routes::parse(&text(env, "ROUTES").unwrap_or_default()).map_err(|e| invalid("ROUTES", e.to_string()))?;
+    let routes =
+        Routes::parse(&text(env, "ROUTES").unwrap_or_default()).map_err(|e| invalid("ROUTES", e.to_string()))?;
     let tolerance = number(env, "TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS)?;
     let max_body = number(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?;
     if max_body == 0 {

@@ -103,16 +103,17 @@ where
     if !wants_keys {
         return config.verifier.verify(body, pairs(), now).map_err(EdgeError::Rejected);
     }
-    let (verifier, jwks_error): (Option<Rc<Verifier>>, Option<EdgeError>) = match jwks_cache::verifier(env, config, now).await {
-        Ok((v, source)) => {
-            log.jwks = Some(source);
-            (Some(v), None)
-        }
-        Err(e) => {
-            log.jwks = Some("unavailable");
-            (None, Some(e))
-        }
-    };
+    let (verifier, jwks_error): (Option<Rc<Verifier>>, Option<EdgeError>) =
+        match jwks_cache::verifier(env, config, now).await {
+            Ok((v, source)) => {
+                log.jwks = Some(source);
+                (Some(v), None)
+            }
+            Err(e) => {
+                log.jwks = Some("unavailable");
+                (None, Some(e))
+            }
+        };
     let result = match &verifier {
         Some(v) => v.verify(body, pairs(), now),
         None => config.verifier.verify(body, pairs(), now),

@@ -55,10 +55,10 @@ async fn save(env: &Env, config: &Config, stored: Stored) -> Memo {
         (None, _) => None,
     };
     let keep = stored.state.ttl + config.cache_policy.max_stale + 3600;
-    if let Ok(kv) = env.kv(JWKS_CACHE) {
-        if let Ok(put) = kv.put(KV_KEY, serde_json::to_string(&stored).unwrap_or_default()) {
-            let _ = put.expiration_ttl(keep.max(60)).execute().await;
-        }
+    if let Ok(kv) = env.kv(JWKS_CACHE)
+        && let Ok(put) = kv.put(KV_KEY, serde_json::to_string(&stored).unwrap_or_default())
+    {
+        let _ = put.expiration_ttl(keep.max(60)).execute().await;
     }
     let m = Memo { stored, verifier };
     MEMO.with(|slot| *slot.borrow_mut() = Some(m.clone()));
@@ -76,10 +76,11 @@ fn build(config: &Config, doc: &str) -> Option<Rc<Verifier>> {
 /// may have refreshed), falling back to the isolate's copy when KV fails.
 async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
     let local = memo();
-    if let Some(m) = &local {
-        if config.cache_policy.fresh(&m.stored.state, now) && m.verifier.is_some() {
-            return local;
-        }
+    if let Some(m) = &local
+        && config.cache_policy.fresh(&m.stored.state, now)
+        && m.verifier.is_some()
+    {
+        return local;
     }
     match load(env).await {
         Some(stored) => {

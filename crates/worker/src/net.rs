@@ -26,7 +26,10 @@ pub async fn send(request: Request, timeout_ms: u64, cap: usize) -> Result<Reply
     let controller = AbortController::default();
     let signal = controller.signal();
     let exchange = async move {
-        let mut response = Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| NetError::Unreachable(e.to_string()))?;
+        let mut response = Fetch::Request(request)
+            .send_with_signal(&signal)
+            .await
+            .map_err(|e| NetError::Unreachable(e.to_string()))?;
         let status = response.status_code();
         let cache_control = response.headers().get("cache-control").ok().flatten();
         let mut body = Vec::new();

@@ -75,12 +75,16 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => "webhooks are delivered with POST".into(),
             EdgeError::NotFound => "no webhook endpoint at this path".into(),
             EdgeError::Config { variable, problem } => format!("configuration error in {variable}: {problem}"),
-            EdgeError::JwksUnavailable(why) => format!("the signing keys (JWKS) could not be loaded: {why}; retry later"),
+            EdgeError::JwksUnavailable(why) => {
+                format!("the signing keys (JWKS) could not be loaded: {why}; retry later")
+            }
             EdgeError::OriginRejected { status, reason } => {
                 format!("the origin refused the verified event with {status}: {reason}")
             }
             EdgeError::OriginFailed { status } => format!("the origin answered {status}; retry later"),
-            EdgeError::OriginTimeout { after_ms } => format!("the origin did not answer within {after_ms} ms; retry later"),
+            EdgeError::OriginTimeout { after_ms } => {
+                format!("the origin did not answer within {after_ms} ms; retry later")
+            }
             EdgeError::OriginUnreachable(why) => format!("the origin could not be reached ({why}); retry later"),
         }
     }
