@@ -176,8 +176,9 @@ fn check_audience(claims: &Map<String, Value>, audience: Option<&str>) -> Result
 pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
     if let Some(Value::String(claimed)) = claims.get("body_sha256") {
         let digest = Sha256::digest(body);
-        let decoded = b64::decode_url(claimed).or_else(|| decode_hex32(claimed));
-        if decoded.is_some_and(|d| d.len() == 32 && bool::from(d.ct_eq(digest.as_slice()))) {
+        // 64 hex digits are also valid base64url (of 48 bytes), so try each reading.
+        let matches = |d: Option<Vec<u8>>| d.is_some_and(|d| d.len() == 32 && bool::from(d.ct_eq(digest.as_slice())));
+        if matches(b64::decode_url(claimed)) || matches(decode_hex32(claimed)) {
             return Some(Binding::BodyHash);
         }
     }
