@@ -7,7 +7,6 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hookwall::jwt::sign_rs256;
 use hookwall::{Jwks, Secret, SigningKey, Verifier, sign_v1, sign_v1a};
-use rsa::Generate;
 use rsa::traits::PublicKeyParts;
 
 const ID: &str = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
@@ -64,7 +63,7 @@ fn bench(c: &mut Criterion) {
     assert!(v1a.verify(&b, h, NOW).is_ok());
     g.bench_function("v1a/256B", |bn| bn.iter(|| v1a.verify(black_box(&b), black_box(h), NOW).unwrap()));
 
-    let key = rsa::PrivateKey::generate();
+    let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap();
     let public = key.to_public_key();
     let jwk = serde_json::json!({"kty":"RSA","kid":"r","n": b64url(&public.n_bytes()),"e": b64url(&public.e_bytes())});
     let jwks = Jwks::parse(serde_json::json!({ "keys": [jwk] }).to_string().as_bytes()).unwrap();

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use common::*;
 use hookwall::jwt::sign_rs256;
 use hookwall::{Jwks, Verifier};
-use rsa::Generate;
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -24,7 +23,7 @@ fn b64url(bytes: &[u8]) -> String {
 /// Two 2048-bit keys generated once per test binary.
 fn keys() -> &'static (rsa::PrivateKey, rsa::PrivateKey) {
     static KEYS: OnceLock<(rsa::PrivateKey, rsa::PrivateKey)> = OnceLock::new();
-    KEYS.get_or_init(|| (rsa::PrivateKey::generate(), rsa::PrivateKey::generate()))
+    KEYS.get_or_init(|| (rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap(), rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap()))
 }
 
 fn rsa_jwk(key: &rsa::PrivateKey, kid: &str) -> String {
