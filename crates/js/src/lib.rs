@@ -35,6 +35,17 @@ fn pairs(flat: &[String]) -> impl Iterator<Item = (&str, &str)> {
     flat.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str()))
 }
 
+fn rejection_json(e: &Rejection) -> String {
+    json!({
+        "ok": false,
+        "code": e.code(),
+        "message": e.to_string(),
+        "status": e.http_status(),
+        "suggestsKeyRefresh": e.suggests_key_refresh(),
+    })
+    .to_string()
+}
+
 fn verdict(result: Result<Verified, Rejection>) -> String {
     match result {
         Ok(v) => {
@@ -44,14 +55,7 @@ fn verdict(result: Result<Verified, Rejection>) -> String {
             }
             out.to_string()
         }
-        Err(e) => json!({
-            "ok": false,
-            "code": e.code(),
-            "message": e.to_string(),
-            "status": e.http_status(),
-            "suggestsKeyRefresh": e.suggests_key_refresh(),
-        })
-        .to_string(),
+        Err(e) => rejection_json(&e),
     }
 }
 
@@ -126,6 +130,12 @@ impl WasmVerifier {
     /// Size, headers, timestamp and signatures; the body is not parsed.
     pub fn authenticate(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
         verdict(self.inner.authenticate(body, pairs(&headers), seconds(now)))
+    }
+
+    /// The fast path for receivers that parse the body themselves: `undefined` when the
+    /// delivery authenticates, else the rejection JSON.
+    pub fn rejection(&self, body: &[u8], headers: Vec<String>, now: f64) -> Option<String> {
+        self.inner.authenticate(body, pairs(&headers), seconds(now)).err().map(|e| rejection_json(&e))
     }
 
     /// Every check, the payload rule included.

@@ -1,0 +1,468 @@
+// hookwall for Node: the same Rust core the edge worker runs, through wasm-bindgen.
+//
+// A thin adapter: header finding, timestamp and signature checks, JWKS parsing and the JWKS
+// cache policy are all decided by the core. This file turns JS values into bytes and header
+// pairs, fetches the JWKS when the core's policy says so, and maps verdicts to errors.
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+interface WasmVerifierInstance {
+  authenticate(body: Uint8Array, headers: string[], now: number): string;
+  rejection(body: Uint8Array, headers: string[], now: number): string | undefined;
+  verify(body: Uint8Array, headers: string[], now: number): string;
+  verifyDetailed(body: Uint8Array, headers: string[], now: number): string;
+  free(): void;
+}
+interface WasmModule {
+  WasmVerifier: new (config: string) => WasmVerifierInstance;
+  signV1(secret: string, id: string, timestamp: number, body: Uint8Array): string;
+  signV1a(signingKey: string, id: string, timestamp: number, body: Uint8Array): string;
+  needsJwks(signatureHeader: string): boolean;
+  cacheFetched(now: number, cacheControl?: string, policy?: string): string;
+  cacheAttemptFailed(state: string | undefined, now: number, policy?: string): string;
+  cacheLookup(state: string | undefined, now: number, policy?: string): string;
+  cacheMayRefetchOnKeyMiss(state: string | undefined, now: number, policy?: string): boolean;
+  rejectionCodes(): string;
+  version(): string;
+}
+const wasm: WasmModule = require("../wasm/hookwall_js.js");
+
+/** Google's JWKS for Gemini API dynamic webhooks. */
+export const GEMINI_JWKS_URL = "https://generativelanguage.googleapis.com/.well-known/jwks.json";
+/** Largest JWKS document fetched (the core refuses larger ones too). */
+const MAX_JWKS_BYTES = 64 * 1024;
+
+/** Header input: a plain object (Node's `req.headers`), a WHATWG `Headers`, or pairs. */
+export type WebhookHeaders =
+  | Record<string, string | string[] | undefined>
+  | Headers
+  | Iterable<readonly [string, string]>;
+
+/** Every rejection code the core can return, plus the package's own. */
+export type WebhookErrorCode = string;
+
+/** Thrown for every rejected delivery; `code` is the core's stable snake_case code. */
+export class WebhookVerificationError extends Error {
+  readonly code: WebhookErrorCode;
+  /** The HTTP status a receiver should answer with (400, 401, 413, 503). */
+  readonly status: number;
+  constructor(code: WebhookErrorCode, message: string, status = 400) {
+    super(message);
+    this.name = "WebhookVerificationError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const encoder = new TextEncoder();
+function bytes(payload: string | Uint8Array): Uint8Array {
+  if (typeof payload === "string") return encoder.encode(payload);
+  if (payload instanceof Uint8Array) return payload;
+  throw new TypeError("payload must be a string or a Uint8Array (the raw request body)");
+}
+function text(payload: string | Uint8Array): string {
+  return typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+}
+
+/** Flattens headers into `[name, value, ...]`, keeping only `webhook-*` names (the core decides the rest). */
+function headerPairs(headers: WebhookHeaders): string[] {
+  const out: string[] = [];
+  const add = (name: string, value: unknown) => {
+    if (name.length < 9 || name.slice(0, 8).toLowerCase() !== "webhook-") return;
+    if (Array.isArray(value)) for (const v of value) out.push(name, String(v));
+    else if (value !== undefined && value !== null) out.push(name, String(value));
+  };
+  if (headers == null) throw new TypeError("headers are required");
+  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
+    (headers as Headers).forEach((value, name) => add(name, value));
+  } else if (typeof (headers as Iterable<readonly [string, string]>)[Symbol.iterator] === "function") {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
+  } else {
+    const record = headers as Record<string, unknown>;
+    for (const name of Object.keys(record)) add(name, record[name]);
+  }
+  return out;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+interface Verdict {
+  ok: boolean;
+  code?: string;
+  message?: string;
+  status?: number;
+  suggestsKeyRefresh?: boolean;
+  id?: string;
+  timestamp?: number;
+  scheme?: "v1" | "v1a" | "jwt";
+  key?: unknown;
+  event?: unknown;
+}
+
+function fail(v: Verdict): never {
+  throw new WebhookVerificationError(v.code ?? "unknown", v.message ?? "verification failed", v.status ?? 400);
+}
+
+function configError(e: unknown): never {
+  if (typeof e === "string") {
+    try {
+      const { code, message } = JSON.parse(e);
+      throw new WebhookVerificationError(code, message, 500);
+    } catch (inner) {
+      if (inner instanceof WebhookVerificationError) throw inner;
+    }
+  }
+  throw e;
+}
+
+function newVerifier(config: object): WasmVerifierInstance {
+  try {
+    return new wasm.WasmVerifier(JSON.stringify(config));
+  } catch (e) {
+    configError(e);
+  }
+}
+
+function parseJson(payload: string | Uint8Array): unknown {
+  try {
+    return JSON.parse(text(payload));
+  } catch {
+    throw new WebhookVerificationError("invalid_payload", "the body verified but is not JSON", 400);
+  }
+}
+
+export interface WebhookOptions {
+  /** Allowed age and future skew of `webhook-timestamp`, in seconds (default 300). */
+  toleranceSeconds?: number;
+  /** `"raw"`: the secret is the raw key, not base64 (as in `standardwebhooks`). */
+  format?: "raw";
+  /** Largest body accepted, in bytes (default 256 KiB). */
+  maxBodyBytes?: number;
+}
+
+/** One step of a detailed verification, as the playground shows it. */
+export interface VerificationStep {
+  name: "body" | "headers" | "timestamp" | "signature" | "payload";
+  ok: boolean;
+  code?: string;
+  message: string;
+  facts: { label: string; value: string }[];
+}
+export interface VerificationReport {
+  steps: VerificationStep[];
+  verdict:
+    | { ok: "true"; delivery: { id: string; timestamp: number; scheme: string; key: unknown; event: unknown } }
+    | { ok: "false"; code: string; message: string; status: number };
+}
+
+function normalizeSecret(secret: string | Uint8Array, format?: "raw"): string {
+  if (secret instanceof Uint8Array) return "whsec_" + Buffer.from(secret).toString("base64");
+  if (format === "raw") return "whsec_" + Buffer.from(secret, "utf8").toString("base64");
+  return secret;
+}
+
+/**
+ * Verifies `v1` (HMAC-SHA256) deliveries. A drop-in for `standardwebhooks`' `Webhook`, plus
+ * several secrets at once (rotation) and errors with stable codes.
+ */
+export class Webhook {
+  private readonly verifier: WasmVerifierInstance;
+  private readonly signingSecret: string;
+
+  constructor(secret: string | Uint8Array | (string | Uint8Array)[], options: WebhookOptions = {}) {
+    const list = (Array.isArray(secret) ? secret : [secret]).map((s) => normalizeSecret(s, options.format));
+    if (list.length === 0) throw new WebhookVerificationError("empty_secret", "at least one secret is required", 500);
+    this.signingSecret = list[0];
+    this.verifier = newVerifier({
+      secrets: list,
+      toleranceSeconds: options.toleranceSeconds,
+      maxBodyBytes: options.maxBodyBytes,
+      payload: "any",
+    });
+  }
+
+  /** Verifies and returns the parsed JSON body; throws `WebhookVerificationError`. */
+  verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown {
+    const rejection = this.verifier.rejection(bytes(payload), headerPairs(headers), nowSeconds());
+    if (rejection !== undefined) fail(JSON.parse(rejection));
+    return parseJson(payload);
+  }
+
+  /** Every check with pass/fail and why (what the playground shows). Never throws for a bad delivery. */
+  verifyDetailed(payload: string | Uint8Array, headers: WebhookHeaders, now: Date = new Date()): VerificationReport {
+    return JSON.parse(this.verifier.verifyDetailed(bytes(payload), headerPairs(headers), Math.floor(now.getTime() / 1000)));
+  }
+
+  /** Signs like the sender: returns `v1,<base64>` with the first secret. */
+  sign(msgId: string, timestamp: Date, payload: string | Uint8Array): string {
+    const seconds = Math.floor(timestamp.getTime() / 1000);
+    if (!Number.isFinite(seconds) || seconds < 0) throw new WebhookVerificationError("invalid_timestamp", "invalid timestamp", 400);
+    try {
+      return wasm.signV1(this.signingSecret, msgId, seconds, bytes(payload));
+    } catch (e) {
+      configError(e);
+    }
+  }
+}
+
+export interface JwksVerifierOptions {
+  /** Where to fetch the JWKS (https; http only for localhost). Default: Google's. */
+  jwksUrl?: string;
+  /** A JWKS document to use as is (no fetching). */
+  jwks?: object | string;
+  /** Required `aud` of RS256 JWTs. */
+  audience?: string;
+  /** Allowed clock skew in seconds (default 300). */
+  toleranceSeconds?: number;
+  /** `fetch` to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Also accept `v1` deliveries signed with these secrets. */
+  secrets?: string[];
+  /** Seconds between two JWKS fetches forced by unknown keys (default 60). */
+  refetchCooldownSeconds?: number;
+  /** Fetch deadline in milliseconds (default 5000). */
+  fetchTimeoutMs?: number;
+}
+
+/**
+ * Verifies dynamic-webhook deliveries (`v1a` Ed25519 and RS256 JWTs) with keys from a JWKS it
+ * fetches and caches in memory with the core's policy: TTL from `Cache-Control`, the stale set
+ * kept when a refetch fails, at most one refetch per cooldown on unknown keys. Concurrent
+ * verifications share one fetch.
+ */
+export class JwksVerifier {
+  private readonly options: JwksVerifierOptions;
+  private readonly url?: string;
+  private readonly policy?: string;
+  private verifier?: WasmVerifierInstance;
+  private state?: string;
+  private inflight?: Promise<void>;
+  /** How many JWKS fetches were attempted (for monitoring). */
+  fetches = 0;
+
+  constructor(options: JwksVerifierOptions = {}) {
+    this.options = options;
+    if (options.refetchCooldownSeconds !== undefined) {
+      this.policy = JSON.stringify({
+        default_ttl: 3600, min_ttl: 300, max_ttl: 86400, max_stale: 86400, refetch_cooldown: options.refetchCooldownSeconds,
+      });
+    }
+    if (options.jwks !== undefined) {
+      this.verifier = this.build(typeof options.jwks === "string" ? options.jwks : JSON.stringify(options.jwks));
+    } else {
+      const url = options.jwksUrl ?? GEMINI_JWKS_URL;
+      if (!/^https:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(url)) {
+        throw new WebhookVerificationError("invalid_jwks_url", "jwksUrl must be https:// (http:// only for localhost)", 500);
+      }
+      this.url = url;
+    }
+  }
+
+  private build(jwks: string): WasmVerifierInstance {
+    return newVerifier({
+      jwks,
+      secrets: this.options.secrets ?? [],
+      audience: this.options.audience,
+      toleranceSeconds: this.options.toleranceSeconds,
+      payload: "any",
+    });
+  }
+
+  /** Fetches the JWKS once, shared by concurrent callers; records the outcome in the cache state. */
+  private refresh(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    this.inflight = (async () => {
+      const now = nowSeconds();
+      this.fetches++;
+      try {
+        const doFetch = this.options.fetch ?? fetch;
+        const res = await doFetch(this.url!, {
+          headers: { accept: "application/json" },
+          redirect: "error",
+          signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5000),
+        });
+        if (res.status !== 200) throw new Error(`the JWKS endpoint answered ${res.status}`);
+        const declared = Number(res.headers.get("content-length") ?? 0);
+        if (declared > MAX_JWKS_BYTES) throw new Error("the JWKS is too large");
+        const body = await res.text();
+        if (body.length > MAX_JWKS_BYTES) throw new Error("the JWKS is too large");
+        this.verifier = this.build(body); // throws when the core refuses the document
+        this.state = wasm.cacheFetched(now, res.headers.get("cache-control") ?? undefined, this.policy);
+      } catch (e) {
+        this.state = wasm.cacheAttemptFailed(this.state, now, this.policy);
+        throw e;
+      }
+    })().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  /** Makes keys available as the core's cache policy decides. */
+  private async ensureKeys(): Promise<void> {
+    if (this.url === undefined) return;
+    const decision = wasm.cacheLookup(this.state, nowSeconds(), this.policy);
+    if (decision === "use_cached" && this.verifier) return;
+    if (decision === "unavailable") {
+      throw new WebhookVerificationError("jwks_unavailable", "the JWKS could not be fetched; retry later", 503);
+    }
+    try {
+      await this.refresh();
+    } catch (e) {
+      if (decision === "fetch_or_use_stale" && this.verifier) return; // serve the stale set
+      const why = e instanceof Error ? e.message : String(e);
+      throw new WebhookVerificationError("jwks_unavailable", `the JWKS could not be fetched: ${why}`, 503);
+    }
+  }
+
+  private async run(payload: string | Uint8Array, headers: WebhookHeaders, detailed: boolean) {
+    const body = bytes(payload);
+    const pairs = headerPairs(headers);
+    await this.ensureKeys();
+    let verdict: Verdict = JSON.parse(this.verifier!.authenticate(body, pairs, nowSeconds()));
+    if (!verdict.ok && verdict.suggestsKeyRefresh && this.url !== undefined &&
+        wasm.cacheMayRefetchOnKeyMiss(this.state, nowSeconds(), this.policy)) {
+      try {
+        await this.refresh();
+        verdict = JSON.parse(this.verifier!.authenticate(body, pairs, nowSeconds()));
+      } catch {
+        // keep the first verdict: the keys we have did not verify it
+      }
+    }
+    if (detailed) return JSON.parse(this.verifier!.verifyDetailed(body, pairs, nowSeconds())) as VerificationReport;
+    if (!verdict.ok) fail(verdict);
+    return parseJson(payload);
+  }
+
+  /** Verifies `v1a`/JWT (and `v1` when `secrets` are given); resolves to the parsed JSON body. */
+  verify(payload: string | Uint8Array, headers: WebhookHeaders): Promise<unknown> {
+    return this.run(payload, headers, false);
+  }
+
+  /** Every check with pass/fail and why. */
+  verifyDetailed(payload: string | Uint8Array, headers: WebhookHeaders): Promise<VerificationReport> {
+    return this.run(payload, headers, true) as Promise<VerificationReport>;
+  }
+}
+
+/** Signs a `v1a` entry with a `whsk_` key (or hex seed): for tests and demo senders. */
+export function signV1a(signingKey: string, msgId: string, timestamp: Date, payload: string | Uint8Array): string {
+  try {
+    return wasm.signV1a(signingKey, msgId, Math.floor(timestamp.getTime() / 1000), bytes(payload));
+  } catch (e) {
+    configError(e);
+  }
+}
+
+/** Every rejection code of the core. */
+export const REJECTION_CODES: readonly string[] = JSON.parse(wasm.rejectionCodes());
+/** The core's version. */
+export const VERSION: string = wasm.version();
+
+// ---------------------------------------------------------------------------------------------
+// Framework helpers. The one pitfall: the signature covers the raw bytes, so the body must not
+// be parsed (and re-serialised) before verification.
+
+type Verifies = { verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown };
+
+interface NodeLikeRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  readable?: boolean;
+  [key: string]: unknown;
+}
+interface NodeLikeResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+function readStream(req: NodeLikeRequest, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on!("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(new WebhookVerificationError("body_too_large", `the body is larger than ${limit} bytes`, 413));
+      else chunks.push(c);
+    });
+    req.on!("end", () => resolve(Buffer.concat(chunks)));
+    req.on!("error", reject);
+  });
+}
+
+/** The raw body of a Node request: a Buffer/string left by `express.raw()`/`express.text()`, or the unread stream. */
+export async function rawBody(req: NodeLikeRequest, limit = 256 * 1024): Promise<Uint8Array | string> {
+  const body = req.body;
+  if (body instanceof Uint8Array || typeof body === "string") return body;
+  if (body !== undefined && body !== null && !(typeof body === "object" && Object.keys(body as object).length === 0 && req.readable)) {
+    throw new WebhookVerificationError(
+      "body_already_parsed",
+      "the request body was already parsed as JSON; mount hookwall before express.json() or use express.raw({ type: 'application/json' })",
+      500,
+    );
+  }
+  return readStream(req, limit);
+}
+
+/**
+ * Express (or plain `http`/Connect) middleware: verifies, then sets `req.webhook` to the parsed
+ * event and calls `next()`; answers 4xx/5xx JSON `{error, message}` otherwise.
+ */
+export function webhookMiddleware(verifier: Verifies) {
+  return async (req: NodeLikeRequest, res: NodeLikeResponse, next: (err?: unknown) => void) => {
+    try {
+      const body = await rawBody(req);
+      req.webhook = await verifier.verify(body, req.headers);
+      req.rawBody = body;
+      next();
+    } catch (e) {
+      if (!(e instanceof WebhookVerificationError)) return next(e);
+      res.statusCode = e.status;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ error: e.code, message: e.message }));
+    }
+  };
+}
+
+interface FastifyLike {
+  addContentTypeParser(
+    type: string,
+    opts: { parseAs: "buffer" },
+    parser: (req: unknown, body: Uint8Array, done: (err: Error | null, body?: unknown) => void) => void,
+  ): unknown;
+}
+interface FastifyRequestLike {
+  body?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  [key: string]: unknown;
+}
+interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  send(payload: unknown): unknown;
+}
+
+/**
+ * Fastify: keeps `application/json` bodies as raw Buffers (call once on the instance or a
+ * scoped plugin) so that the hook below can verify the exact bytes.
+ */
+export function fastifyRawJson(fastify: FastifyLike): void {
+  fastify.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+}
+
+/** Fastify `preHandler` hook: verifies, sets `request.webhook` to the parsed event, or replies 4xx/5xx. */
+export function fastifyWebhookHook(verifier: Verifies) {
+  return async (request: FastifyRequestLike, reply: FastifyReplyLike) => {
+    const body = request.body;
+    if (!(body instanceof Uint8Array) && typeof body !== "string") {
+      return reply.code(500).send({ error: "body_already_parsed", message: "register fastifyRawJson(fastify) so the raw body reaches the hook" });
+    }
+    try {
+      request.webhook = await verifier.verify(body, request.headers);
+    } catch (e) {
+      if (!(e instanceof WebhookVerificationError)) throw e;
+      return reply.code(e.status).send({ error: e.code, message: e.message });
+    }
+  };
+}

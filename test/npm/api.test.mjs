@@ -1,0 +1,270 @@
+// The npm package's API (issue 4): the standardwebhooks-compatible Webhook, coded errors,
+// rotation, interop with standardwebhooks, svix, Node's crypto and jose, JwksVerifier against
+// a real local JWKS server, and the Express/Fastify helpers.
+import { test, describe, before, after, mock } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import http from "node:http";
+import { createRequire } from "node:module";
+import { Webhook as RefWebhook } from "standardwebhooks";
+import { Webhook as SvixWebhook } from "svix";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import express from "express";
+import Fastify from "fastify";
+
+const require = createRequire(import.meta.url);
+const hookwall = require("../../pkg/dist/index.js");
+const { Webhook, WebhookVerificationError, JwksVerifier, webhookMiddleware, fastifyRawJson, fastifyWebhookHook, REJECTION_CODES } = hookwall;
+
+const S1 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const S2 = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const now = () => Math.floor(Date.now() / 1000);
+const H = (id, ts, sig) => ({ "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig });
+const EVENT = JSON.stringify({ type: "batch.succeeded", version: "v1", timestamp: "2026-01-22T12:00:00Z", data: { id: "batch_123456", output_file_uri: "gs://my-bucket/results.jsonl" } });
+
+function codeOf(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof WebhookVerificationError, `not a WebhookVerificationError: ${e}`);
+    assert.ok(e instanceof Error);
+    return e.code;
+  }
+  return "ok";
+}
+
+describe("Webhook (standardwebhooks drop-in)", () => {
+  test("reference vector verifies at its own time, and not 301 s later", (t) => {
+    t.mock.timers.enable({ apis: ["Date"], now: 1614265330 * 1000 });
+    const wh = new Webhook(S1);
+    const headers = H("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assert.deepEqual(wh.verify('{"test": 2432232314}', headers), { test: 2432232314 });
+    assert.equal(wh.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", new Date(1614265330 * 1000), '{"test": 2432232314}'), headers["webhook-signature"]);
+    t.mock.timers.setTime((1614265330 + 301) * 1000);
+    assert.equal(codeOf(() => wh.verify('{"test": 2432232314}', headers)), "timestamp_too_old");
+  });
+
+  test("negative cases carry the core's codes and statuses", () => {
+    const wh = new Webhook(S1);
+    const id = "msg_1";
+    const ts = now();
+    const good = wh.sign(id, new Date(ts * 1000), EVENT);
+    assert.equal(codeOf(() => wh.verify(EVENT, { "webhook-id": id, "webhook-timestamp": String(ts) })), "missing_header");
+    assert.equal(codeOf(() => wh.verify(EVENT, H(id, "hello", good))), "invalid_timestamp");
+    assert.equal(codeOf(() => wh.verify(EVENT, H(id, ts + 301, good))), "timestamp_too_new");
+    assert.equal(codeOf(() => wh.verify(EVENT, H(id, ts, "v1,dawfeoifkpqwoekfpqoekf"))), "malformed_signature");
+    assert.equal(codeOf(() => wh.verify(EVENT, H(id, ts, "v1,"))), "malformed_signature");
+    assert.equal(codeOf(() => wh.verify(EVENT.replace('"v1",', '"v1", '), H(id, ts, good))), "no_matching_signature");
+    assert.equal(codeOf(() => wh.verify(EVENT, H(id, ts, `v1,${"A".repeat(43)}= v2,x ${good} v1,${"B".repeat(43)}=`))), "ok");
+    try {
+      wh.verify(EVENT, H(id, ts, `v1,${"A".repeat(43)}=`));
+      assert.fail("should throw");
+    } catch (e) {
+      assert.equal(e.status, 401);
+      assert.equal(e.name, "WebhookVerificationError");
+      assert.ok(REJECTION_CODES.includes(e.code));
+    }
+    assert.throws(() => new Webhook(""), (e) => e.code === "empty_secret");
+    assert.throws(() => new Webhook("whsec_!!!"), (e) => e.code === "invalid_secret");
+  });
+
+  test("rotation: several secrets at once", () => {
+    const ts = now();
+    const sig2 = new RefWebhook(S2).sign("m", new Date(ts * 1000), EVENT);
+    assert.deepEqual(new Webhook([S1, S2]).verify(EVENT, H("m", ts, sig2)), JSON.parse(EVENT));
+    assert.equal(codeOf(() => new Webhook(S1).verify(EVENT, H("m", ts, sig2))), "no_matching_signature");
+  });
+
+  test("headers: Headers objects, any case, arrays, Uint8Array and Buffer payloads", () => {
+    const wh = new Webhook(S1);
+    const ts = now();
+    const sig = wh.sign("m", new Date(ts * 1000), EVENT);
+    assert.ok(wh.verify(EVENT, new Headers(H("m", ts, sig))));
+    assert.ok(wh.verify(Buffer.from(EVENT), { "Webhook-Id": "m", "WEBHOOK-TIMESTAMP": String(ts), "webhook-signature": [sig] }));
+    assert.ok(wh.verify(new TextEncoder().encode(EVENT), Object.entries(H("m", ts, sig))));
+    assert.equal(codeOf(() => wh.verify(EVENT, { ...H("m", ts, sig), "webhook-id": ["m", "other"] })), "duplicate_header");
+  });
+
+  test("format: raw secrets, like standardwebhooks", () => {
+    const raw = "a raw secret of more than 16 bytes";
+    const ts = now();
+    const ref = new RefWebhook(raw, { format: "raw" });
+    const sig = ref.sign("m", new Date(ts * 1000), EVENT);
+    assert.ok(new Webhook(raw, { format: "raw" }).verify(EVENT, H("m", ts, sig)));
+  });
+
+  test("interop with standardwebhooks in both directions", () => {
+    const ours = new Webhook(S1);
+    const ref = new RefWebhook(S1);
+    for (let i = 0; i < 20; i++) {
+      const body = JSON.stringify({ type: "video.generated", data: { id: `v${i}`, n: crypto.randomBytes(8).toString("hex") } });
+      const ts = now() - i;
+      const id = `msg_${i}`;
+      assert.deepEqual(ours.verify(body, H(id, ts, ref.sign(id, new Date(ts * 1000), body))), JSON.parse(body));
+      assert.deepEqual(ref.verify(body, H(id, ts, ours.sign(id, new Date(ts * 1000), body))), JSON.parse(body));
+    }
+  });
+
+  test("interop with svix in both directions", () => {
+    const ours = new Webhook(S2);
+    const svix = new SvixWebhook(S2);
+    const ts = now();
+    const sig = svix.sign("msg_svix", new Date(ts * 1000), EVENT);
+    assert.ok(ours.verify(EVENT, H("msg_svix", ts, sig)));
+    const back = ours.sign("msg_svix", new Date(ts * 1000), EVENT);
+    const svixHeaders = { "svix-id": "msg_svix", "svix-timestamp": String(ts), "svix-signature": back };
+    assert.doesNotThrow(() => svix.verify(EVENT, svixHeaders));
+    assert.throws(() => svix.verify(EVENT.replace("123456", "123457"), svixHeaders), "svix does check");
+  });
+
+  test("verifyDetailed lists every step with the failing one red", () => {
+    const wh = new Webhook(S1);
+    const ts = now();
+    const report = wh.verifyDetailed(EVENT, H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT)), new Date((ts + 400) * 1000));
+    assert.equal(report.verdict.ok, "false");
+    assert.equal(report.verdict.code, "timestamp_too_old");
+    const steps = Object.fromEntries(report.steps.map((s) => [s.name, s]));
+    assert.equal(steps.timestamp.ok, false);
+    assert.equal(steps.signature.ok, true);
+    assert.ok(steps.signature.facts.some((f) => f.label === "expected with secret #1"));
+  });
+});
+
+// A real local JWKS server counting hits.
+function jwksServer() {
+  const server = { doc: JSON.stringify({ keys: [] }), hits: 0, mode: "ok", delayMs: 0 };
+  const s = http.createServer((req, res) => {
+    server.hits++;
+    if (server.mode === "down") return res.writeHead(503).end();
+    setTimeout(() => res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=3600" }).end(server.doc), server.delayMs);
+  });
+  return new Promise((resolve) =>
+    s.listen(0, "127.0.0.1", () => {
+      server.url = `http://127.0.0.1:${s.address().port}/.well-known/jwks.json`;
+      server.close = () => new Promise((r) => { s.closeAllConnections(); s.close(r); });
+      resolve(server);
+    }),
+  );
+}
+
+function edKey(kid) {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+  return { privateKey, jwk: { ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "EdDSA" } };
+}
+const v1a = (key, id, ts, body) => "v1a," + crypto.sign(null, Buffer.from(`${id}.${ts}.${body}`), key.privateKey).toString("base64");
+
+describe("JwksVerifier", () => {
+  let server, ed, rsa;
+  before(async () => {
+    server = await jwksServer();
+    ed = edKey("ed-1");
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+    rsa = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: "rsa-1", alg: "RS256" } };
+    server.doc = JSON.stringify({ keys: [ed.jwk, rsa.jwk] });
+  });
+  after(() => server.close());
+
+  test("v1a signed with Node's crypto verifies; the JWKS is fetched once, concurrent calls share it", async () => {
+    const jv = new JwksVerifier({ jwksUrl: server.url });
+    server.delayMs = 100;
+    const ts = now();
+    const calls = Array.from({ length: 10 }, (_, i) => jv.verify(EVENT, H(`m${i}`, ts, v1a(ed, `m${i}`, ts, EVENT))));
+    const results = await Promise.all(calls);
+    server.delayMs = 0;
+    assert.equal(results.length, 10);
+    assert.deepEqual(results[0], JSON.parse(EVENT));
+    assert.equal(server.hits, 1);
+    assert.equal(jv.fetches, 1);
+  });
+
+  test("RS256 JWT signed with jose verifies; a body it does not bind is refused", async () => {
+    const jv = new JwksVerifier({ jwks: JSON.parse(server.doc) });
+    const ts = now();
+    const jwt = await new SignJWT(JSON.parse(EVENT)).setProtectedHeader({ alg: "RS256", kid: "rsa-1" }).setIssuedAt(ts).setExpirationTime(ts + 300).sign(rsa.privateKey);
+    assert.deepEqual(await jv.verify(EVENT, H("j", ts, jwt)), JSON.parse(EVENT));
+    await assert.rejects(jv.verify(EVENT.replace("123456", "654321"), H("j", ts, jwt)), (e) => e.code === "jwt_body_not_bound" && e.status === 401);
+    const hs = await new SignJWT(JSON.parse(EVENT)).setProtectedHeader({ alg: "HS256", kid: "rsa-1" }).sign(new TextEncoder().encode("k".repeat(32)));
+    await assert.rejects(jv.verify(EVENT, H("j", ts, hs)), (e) => e.code === "jwt_alg_not_allowed");
+  });
+
+  test("unknown kid: one refetch per cooldown; a rotated key is picked up", async () => {
+    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 1 });
+    const rotated = edKey("ed-2");
+    const ts = now();
+    const send = (id) => jv.verify(EVENT, H(id, ts, v1a(rotated, id, ts, EVENT)));
+    await assert.rejects(send("a"), (e) => e.code === "no_matching_signature");
+    const hits = server.hits;
+    await assert.rejects(send("b"), (e) => e.code === "no_matching_signature");
+    assert.equal(server.hits, hits, "no refetch inside the cooldown");
+    server.doc = JSON.stringify({ keys: [ed.jwk, rsa.jwk, rotated.jwk] });
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.deepEqual(await send("c"), JSON.parse(EVENT));
+    assert.equal(server.hits, hits + 1);
+  });
+
+  test("JWKS server down: a cached set still verifies; no set at all gives jwks_unavailable", async () => {
+    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const ts = now();
+    await jv.verify(EVENT, H("x", ts, v1a(ed, "x", ts, EVENT)));
+    server.mode = "down";
+    try {
+      assert.ok(await jv.verify(EVENT, H("y", ts, v1a(ed, "y", ts, EVENT))));
+      const cold = new JwksVerifier({ jwksUrl: server.url });
+      await assert.rejects(cold.verify(EVENT, H("z", ts, v1a(ed, "z", ts, EVENT))), (e) => e.code === "jwks_unavailable" && e.status === 503);
+    } finally {
+      server.mode = "ok";
+    }
+  });
+
+  test("http:// URLs other than localhost are refused", () => {
+    assert.throws(() => new JwksVerifier({ jwksUrl: "http://example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
+  });
+});
+
+async function postTo(url, body, headers) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  return { status: res.status, json: await res.json() };
+}
+
+describe("framework helpers", () => {
+  test("Express middleware on the raw body, and the parsed-body pitfall explained", async () => {
+    const app = express();
+    const wh = new Webhook(S1);
+    app.post("/hook", webhookMiddleware(wh), (req, res) => res.json({ got: req.webhook.type }));
+    app.post("/wrong", express.json(), webhookMiddleware(wh), (req, res) => res.json({ got: req.webhook.type }));
+    const server = await new Promise((r) => { const s = app.listen(0, "127.0.0.1", () => r(s)); });
+    const base = `http://127.0.0.1:${server.address().port}`;
+    try {
+      const ts = now();
+      const headers = H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT));
+      assert.deepEqual(await postTo(`${base}/hook`, EVENT, headers), { status: 200, json: { got: "batch.succeeded" } });
+      const bad = await postTo(`${base}/hook`, EVENT.replace("123456", "000000"), headers);
+      assert.equal(bad.status, 401);
+      assert.equal(bad.json.error, "no_matching_signature");
+      const wrong = await postTo(`${base}/wrong`, EVENT, headers);
+      assert.equal(wrong.status, 500);
+      assert.equal(wrong.json.error, "body_already_parsed");
+    } finally {
+      server.close();
+    }
+  });
+
+  test("Fastify hook with the raw JSON parser", async () => {
+    const app = Fastify();
+    const wh = new Webhook(S1);
+    fastifyRawJson(app);
+    app.post("/hook", { preHandler: fastifyWebhookHook(wh) }, async (req) => ({ got: req.webhook.type }));
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const base = `http://127.0.0.1:${app.server.address().port}`;
+    try {
+      const ts = now();
+      const headers = H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT));
+      assert.deepEqual(await postTo(`${base}/hook`, EVENT, headers), { status: 200, json: { got: "batch.succeeded" } });
+      const stale = await postTo(`${base}/hook`, EVENT, H("m", ts - 1000, wh.sign("m", new Date((ts - 1000) * 1000), EVENT)));
+      assert.equal(stale.status, 401);
+      assert.equal(stale.json.error, "timestamp_too_old");
+    } finally {
+      await app.close();
+    }
+  });
+});
