@@ -422,6 +422,7 @@ impl Verifier {
         let mut jwt_error: Option<Rejection> = None;
         let (mut tried, mut tried_asymmetric, mut keyless, mut malformed) = (false, false, false, false);
         let mut matched: Option<(Scheme, MatchedKey)> = None;
+        let mut reported: Vec<&'static str> = Vec::new(); // codes the entry steps showed
 
         for (index, (raw, entry)) in entries.iter().enumerate() {
             let label = format!("entry {} ({})", index + 1, entry.scheme().map_or("ignored", Scheme::as_str));
@@ -507,7 +508,10 @@ impl Verifier {
                 facts.insert(0, fact("entry", label));
                 match &outcome {
                     Ok(m) => record(trace, name, Ok(m.clone()), facts),
-                    Err(e) => record(trace, name, Err(e), facts),
+                    Err(e) => {
+                        reported.push(e.code());
+                        record(trace, name, Err(e), facts);
+                    }
                 }
             }
             if let (Some(key), Some(scheme)) = (found, entry.scheme()) {
@@ -531,7 +535,11 @@ impl Verifier {
         } else {
             Rejection::NoSupportedSignature
         };
-        record(trace, "signature", Err(&verdict), alloc::vec![fact("entries", format!("{}", entries.len()))]);
+        // The entries' own steps already said it unless the overall verdict is something else
+        // (no entry at all, only unknown versions, a JWT error among other entries).
+        if !reported.contains(&verdict.code()) {
+            record(trace, "signature", Err(&verdict), alloc::vec![fact("entries", format!("{}", entries.len()))]);
+        }
         Err(verdict)
     }
 }
