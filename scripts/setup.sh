@@ -43,6 +43,11 @@ install_tool worker-build 0.8.7 worker-build --locked
 # Without --locked: the CLI's lock wants a webpki-roots version the registry mirror lacks.
 install_tool wasm-bindgen-cli "$wb_version" wasm-bindgen
 
+if [ "$want_fuzz" = 1 ]; then
+  step "cargo-fuzz (into .tools/)"
+  install_tool cargo-fuzz 0.13.2 cargo-fuzz --locked
+fi
+
 step "npm packages"
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

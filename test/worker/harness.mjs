@@ -102,9 +102,11 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
 
   /** POSTs a delivery; returns { status, json, headers }. */
   async function post({ body, headers = {}, path = "/", method = "POST", init = {} }) {
+    const h = new Headers(headers); // a plain object, pairs or a Headers
+    if (!h.has("content-type")) h.set("content-type", "application/json");
     const res = await mf.dispatchFetch(`http://hookwall.test${path}`, {
       method,
-      headers: { "content-type": "application/json", ...headers },
+      headers: h,
       body: method === "GET" || method === "HEAD" ? undefined : body,
       ...init,
     });

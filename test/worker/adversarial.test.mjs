@@ -1,0 +1,118 @@
+// The adversarial table (test/adversarial-cases.json, shared with the core's tests/adversarial.rs)
+// end to end: each bad delivery is posted to the worker in workerd and must get its specific
+// status and code, and the origin must receive nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { startEdge, signV1, ed25519Key, signV1a, nowSeconds, eventBody, newId, deliveryHeaders } from "./harness.mjs";
+
+const doc = JSON.parse(readFileSync(new URL("../adversarial-cases.json", import.meta.url), "utf8"));
+/** Same placeholder rules as the Rust runner (see the table's "about"). `now` is taken per request. */
+function expand(text, v1, NOW = nowSeconds()) {
+  return text.replace(/\{(now(?:[+-]\d+)?|repeatjoin:.*?:\d+|repeat:.*?:\d+|v1|v1:raw)\}/gs, (_, p) => {
+    if (p === "now") return String(NOW);
+    let m;
+    if ((m = /^now([+-])(\d+)$/.exec(p))) return String(m[1] === "+" ? NOW + Number(m[2]) : NOW - Number(m[2]));
+    if ((m = /^repeatjoin:(.*):(\d+)$/s.exec(p))) return Array(Number(m[2])).fill(m[1]).join(" ");
+    if ((m = /^repeat:(.*):(\d+)$/s.exec(p))) return m[1].repeat(Number(m[2]));
+    if (p === "v1") return v1;
+    if (p === "v1:raw") return v1.slice(3);
+    throw new Error(`placeholder ${p}`);
+  });
+}
+
+/** v1 over raw bytes (the reference library takes strings, and some bodies are not UTF-8). */
+function v1Raw(id, ts, body) {
+  const key = Buffer.from(doc.secret.slice("whsec_".length), "base64");
+  return "v1," + createHmac("sha256", key).update(`${id}.${ts}.`).update(body).digest("base64");
+}
+
+function request(c) {
+  const now = nowSeconds();
+  const id = expand(c.id ?? "msg_adv", undefined, now);
+  const ts = expand(c.ts ?? "{now}", undefined, now);
+  const body = c.body_hex !== undefined ? Buffer.from(c.body_hex, "hex") : Buffer.from(c.body !== undefined ? expand(c.body, undefined, now) : doc.event);
+  const signTs = c.sign_ts ?? ts;
+  const v1 = /^\d+$/.test(signTs) ? v1Raw(c.sign_id ?? id, signTs, c.sign_body !== undefined ? Buffer.from(c.sign_body) : body) : "v1,AAAA";
+  // The reference library agrees with v1Raw wherever it applies (guards the helper itself).
+  if (c.sign_body === undefined && /^[1-9]\d{0,14}$/.test(signTs) && body.toString("utf8") === body.toString("latin1")) {
+    assert.equal(v1, signV1(doc.secret, c.sign_id ?? id, Number(signTs), body.toString("utf8")));
+  }
+  const headers = c.headers
+    ? c.headers.map(([k, v]) => [k, expand(v, v1, now)])
+    : [["webhook-id", id], ["webhook-timestamp", ts], ["webhook-signature", expand(c.sig ?? "{v1}", v1, now)]];
+  return { body, headers };
+}
+
+let edge;
+before(async () => (edge = await startEdge({ jwks: doc.jwks, vars: { WEBHOOK_SECRETS: doc.secret } })));
+after(() => edge?.close());
+
+const cases = doc.deliveries;
+test(`the table has at least 60 distinct bad deliveries (${cases.length})`, () => {
+  assert.ok(cases.length >= 60);
+  assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
+});
+
+for (const c of cases) {
+  const skip = c.worker?.skip;
+  test(`rejects: ${c.name}`, { skip }, async () => {
+    const want = { code: c.worker?.expect ?? c.expect, status: c.worker?.status ?? c.status };
+    let target = edge;
+    if (c.jwks) target = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: doc.secret } });
+    try {
+      const { body, headers } = request(c);
+      const before = target.origin.attempts;
+      const r = await target.post({ body, headers: new Headers(headers) });
+      assert.deepEqual({ code: r.json?.error, status: r.status }, want, r.text.slice(0, 300));
+      assert.equal(target.origin.attempts, before, "the origin received nothing");
+    } finally {
+      if (target !== edge) await target.close();
+    }
+  });
+}
+
+test("a valid delivery still passes after all that (the base case of the table is sound)", async () => {
+  const r = await edge.postV1(doc.event, { secret: doc.secret });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(edge.origin.received.length, 1);
+  assert.equal(edge.origin.badSignatures, 0);
+});
+
+// Keys and JWKS: a bad secret fails the configuration loudly; a bad JWKS served by the JWKS
+// endpoint makes v1a deliveries retryable (503), never accepted.
+for (const c of doc.config) {
+  if (c.public_key !== undefined) continue; // the worker takes keys from WEBHOOK_SECRETS and the JWKS only
+  test(`refuses: ${c.name}`, async () => {
+    if (c.secret !== undefined) {
+      const e = await startEdge({ vars: { WEBHOOK_SECRETS: c.secret || " " } });
+      try {
+        const r = await e.postV1();
+        if (c.secret === "") {
+          // An empty WEBHOOK_SECRETS means "no static secret": v1 deliveries cannot verify.
+          assert.deepEqual([r.status, r.json.error], [401, "no_key_for_scheme"]);
+        } else {
+          assert.deepEqual([r.status, r.json.error], [500, "config_invalid"]);
+          assert.match(r.json.message, /WEBHOOK_SECRETS/);
+        }
+        assert.equal(e.origin.attempts, 0);
+      } finally {
+        await e.close();
+      }
+    } else {
+      const e = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: undefined } });
+      try {
+        const key = ed25519Key();
+        const id = newId();
+        const body = eventBody();
+        const now = nowSeconds();
+        const r = await e.post({ body, headers: deliveryHeaders(id, now, signV1a(key.privateKey, id, now, body)) });
+        assert.deepEqual([r.status, r.json.error], [503, "jwks_unavailable"]);
+        assert.equal(e.origin.attempts, 0);
+      } finally {
+        await e.close();
+      }
+    }
+  });
+}
