@@ -59,7 +59,7 @@ export const jwksDoc = (...jwks) => JSON.stringify({ keys: jwks });
  * Starts the worker with an origin and a JWKS server. `vars` override the bindings.
  * Returns { mf, origin, jwksServer, post, logs, close }.
  */
-export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {} } = {}) {
+export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings } = {}) {
   const origin = await startOrigin({ secret: ORIGIN_SECRET, ...originOpts });
   // A second instance of the same small server acts as the JWKS endpoint (it counts hits and
   // can go down, slow or return garbage).
@@ -81,8 +81,9 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
         { type: "CompiledWasm", path: `${BUILD}index_bg.wasm` },
       ],
       compatibilityDate: "2025-09-01",
-      kvNamespaces: ["JWKS_CACHE", "SEEN_IDS"],
+      kvNamespaces: kv,
       bindings,
+      ...(serviceBindings ? { serviceBindings } : {}),
       cf: false,
       // The worker's console output arrives as structured logs; keep hookwall's JSON lines.
       handleStructuredLogs({ message }) {

@@ -1,0 +1,228 @@
+// Fault injection end to end (issue 6). The promise in every case: a verified delivery is either
+// forwarded or answered 5xx (so the sender retries): never silently dropped; an unverified one is
+// never forwarded. The JWKS endpoint and the origin are real local servers driven into each fault.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startEdge, eventBody, newId, nowSeconds, signV1, ed25519Key, signV1a, jwksDoc, deliveryHeaders, sleep, SECRETS,
+} from "./harness.mjs";
+
+/** Sends a v1a delivery signed with `key`. */
+async function postV1a(edge, key, { id = newId(), body = eventBody() } = {}) {
+  const ts = nowSeconds();
+  const r = await edge.post({ body, headers: deliveryHeaders(id, ts, signV1a(key.privateKey, id, ts, body)) });
+  return { ...r, id };
+}
+
+/** A sender that retries until 2xx, as the Gemini API does (bounded here). */
+async function deliverWithRetries(send, attempts = 8) {
+  const statuses = [];
+  for (let i = 0; i < attempts; i++) {
+    const r = await send();
+    statuses.push(r.status);
+    if (r.status >= 200 && r.status < 300) return statuses;
+    assert.ok(r.status >= 500, `a verified delivery got ${r.status}: the sender would give up on it`);
+    await sleep(50);
+  }
+  return statuses;
+}
+
+test("JWKS endpoint slow (past the 5 s fetch deadline), nothing cached: 503, then forwarded once it answers", async () => {
+  const key = ed25519Key();
+  const edge = await startEdge({ jwks: jwksDoc(key.jwk), vars: { WEBHOOK_SECRETS: undefined, JWKS_REFETCH_COOLDOWN_SECONDS: "1" } });
+  try {
+    edge.jwksServer.jwksMode = "slow";
+    const id = newId();
+    const first = await postV1a(edge, key, { id });
+    assert.deepEqual([first.status, first.json.error], [503, "jwks_unavailable"]);
+    assert.equal(edge.origin.attempts, 0);
+    edge.jwksServer.jwksMode = "ok";
+    await sleep(1100);
+    const retry = await postV1a(edge, key, { id });
+    assert.equal(retry.status, 200, retry.text);
+    assert.equal(edge.origin.received.filter((e) => e.id === id).length, 1);
+  } finally {
+    await edge.close();
+  }
+});
+
+test("JWKS endpoint down or returning garbage, nothing cached: 503 with retry-after, never accepted", async () => {
+  const key = ed25519Key();
+  for (const mode of ["down", "garbage"]) {
+    const edge = await startEdge({ jwks: jwksDoc(key.jwk), vars: { WEBHOOK_SECRETS: undefined } });
+    try {
+      edge.jwksServer.jwksMode = mode;
+      const r = await postV1a(edge, key);
+      assert.deepEqual([r.status, r.json.error], [503, "jwks_unavailable"], mode);
+      assert.ok(r.headers.get("retry-after"));
+      assert.equal(edge.origin.attempts, 0);
+      // A v1 delivery does not need the JWKS at all and still goes through.
+      const v1 = await edge.postV1();
+      assert.equal(v1.status, 401, "no secret configured in this edge: refused, not forwarded");
+    } finally {
+      await edge.close();
+    }
+  }
+});
+
+test("JWKS rotated: the new key is picked up on the first miss; the removed key stops verifying", async () => {
+  const old = ed25519Key("old");
+  const fresh = ed25519Key("new");
+  const edge = await startEdge({ jwks: jwksDoc(old.jwk), vars: { WEBHOOK_SECRETS: undefined, JWKS_REFETCH_COOLDOWN_SECONDS: "1" } });
+  try {
+    assert.equal((await postV1a(edge, old)).status, 200);
+    edge.jwksServer.jwks = jwksDoc(fresh.jwk);
+    await sleep(1100);
+    const withNew = await postV1a(edge, fresh);
+    assert.equal(withNew.status, 200, withNew.text);
+    const withOld = await postV1a(edge, old);
+    assert.deepEqual([withOld.status, withOld.json.error], [401, "no_matching_signature"]);
+    assert.ok(!edge.origin.received.some((e) => e.id === withOld.id));
+  } finally {
+    await edge.close();
+  }
+});
+
+test("a garbage JWKS cache entry in KV is ignored and refetched", async () => {
+  const key = ed25519Key();
+  const edge = await startEdge({ jwks: jwksDoc(key.jwk), vars: { WEBHOOK_SECRETS: undefined } });
+  try {
+    const kv = await edge.mf.getKVNamespace("JWKS_CACHE");
+    await kv.put("jwks", "{this is not json");
+    const r = await postV1a(edge, key);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(edge.jwksServer.jwksHits, 1);
+  } finally {
+    await edge.close();
+  }
+});
+
+test("origin slow but within ORIGIN_TIMEOUT_MS: forwarded", async () => {
+  const edge = await startEdge({ vars: { ORIGIN_TIMEOUT_MS: "3000" } });
+  try {
+    edge.origin.mode = "slow";
+    edge.origin.slowMs = 500;
+    const r = await edge.postV1();
+    assert.equal(r.status, 200, r.text);
+    assert.ok(edge.origin.received.some((e) => e.id === r.id));
+  } finally {
+    await edge.close();
+  }
+});
+
+test("origin slower than ORIGIN_TIMEOUT_MS: 504, and the retry is forwarded (at least once, same webhook-id)", async () => {
+  const edge = await startEdge({ vars: { ORIGIN_TIMEOUT_MS: "300" } });
+  try {
+    edge.origin.mode = "slow";
+    edge.origin.slowMs = 800;
+    const id = newId();
+    const body = eventBody();
+    const first = await edge.postV1(body, { id });
+    assert.deepEqual([first.status, first.json.error], [504, "origin_timeout"]);
+    edge.origin.mode = "ok";
+    const retry = await edge.postV1(body, { id });
+    assert.equal(retry.status, 200);
+    await sleep(900); // the slow first attempt may still land: the origin dedupes on webhook-id
+    const copies = edge.origin.received.filter((e) => e.id === id);
+    assert.ok(copies.length >= 1 && copies.length <= 2, `${copies.length} copies`);
+    assert.ok(copies.every((e) => e.body === body));
+  } finally {
+    await edge.close();
+  }
+});
+
+test("origin flapping, with a sender that retries: every verified delivery arrives exactly once; invalid ones never", async () => {
+  const edge = await startEdge();
+  try {
+    edge.origin.mode = "flap";
+    const valid = [];
+    for (let i = 0; i < 15; i++) {
+      const id = newId();
+      const body = eventBody("batch.succeeded", { id: `batch_${i}` });
+      const statuses = await deliverWithRetries(() => edge.postV1(body, { id }));
+      assert.equal(statuses.at(-1), 200, JSON.stringify(statuses));
+      valid.push(id);
+    }
+    for (let i = 0; i < 10; i++) {
+      const id = newId();
+      const ts = nowSeconds();
+      const r = await edge.post({ body: eventBody(), headers: deliveryHeaders(id, ts, signV1("whsec_" + Buffer.alloc(32, 9).toString("base64"), id, ts, eventBody())) });
+      assert.equal(r.status, 401);
+    }
+    for (const id of valid) assert.equal(edge.origin.received.filter((e) => e.id === id).length, 1, id);
+    assert.equal(edge.origin.received.length, valid.length, "nothing else reached the origin");
+    assert.equal(edge.origin.badSignatures, 0);
+  } finally {
+    await edge.close();
+  }
+});
+
+test("origin answering 4xx then 5xx then 2xx: 502, 502, forwarded once", async () => {
+  const edge = await startEdge();
+  try {
+    const id = newId();
+    const body = eventBody();
+    edge.origin.mode = "reject";
+    assert.equal((await edge.postV1(body, { id })).status, 502);
+    edge.origin.mode = "fail";
+    assert.equal((await edge.postV1(body, { id })).status, 502);
+    edge.origin.mode = "ok";
+    assert.equal((await edge.postV1(body, { id })).json.status, "forwarded");
+    assert.equal((await edge.postV1(body, { id })).json.status, "duplicate");
+    assert.equal(edge.origin.received.filter((e) => e.id === id).length, 1);
+  } finally {
+    await edge.close();
+  }
+});
+
+test("SEEN_IDS failing at runtime: verified deliveries are still forwarded (at-least-once), invalid ones never", async () => {
+  // The SEEN_IDS name is bound to a service, not a KV namespace: inside workerd every KV call on
+  // it throws, as an outage would. Reads fail -> forward anyway; writes fail -> still 200.
+  const edge = await startEdge({ kv: ["JWKS_CACHE"], serviceBindings: { SEEN_IDS: async () => new Response("kv down", { status: 503 }) } });
+  try {
+    const id = newId();
+    const body = eventBody();
+    const r = await edge.postV1(body, { id });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, "forwarded");
+    const again = await edge.postV1(body, { id });
+    assert.equal(again.json.status, "forwarded", "without dedupe state a retry is forwarded again: duplicates, never loss");
+    assert.equal(edge.origin.received.filter((e) => e.id === id).length, 2);
+    const forged = await edge.postV1(body, { secret: "whsec_" + Buffer.alloc(32, 3).toString("base64") });
+    assert.equal(forged.status, 401);
+    assert.ok(!edge.origin.received.some((e) => e.id === forged.id));
+    await sleep(200);
+    const notes = edge.logs.filter((l) => l.webhook_id === id).flatMap((l) => l.notes);
+    assert.ok(notes.some((n) => /SEEN_IDS read failed/.test(n)), JSON.stringify(notes));
+    assert.ok(notes.some((n) => /SEEN_IDS write failed/.test(n)), JSON.stringify(notes));
+  } finally {
+    await edge.close();
+  }
+});
+
+test("SEEN_IDS binding missing: fails loudly (500 naming it), forwards nothing", async () => {
+  const edge = await startEdge({ kv: ["JWKS_CACHE"] });
+  try {
+    const r = await edge.postV1();
+    assert.equal(r.status, 500, r.text);
+    assert.equal(r.json.error, "config_invalid");
+    assert.match(r.json.message, /SEEN_IDS/);
+    assert.equal(edge.origin.attempts, 0);
+  } finally {
+    await edge.close();
+  }
+});
+
+test("JWKS_CACHE failing at runtime: keys still come from the endpoint, held in the isolate (one fetch)", async () => {
+  const key = ed25519Key();
+  const edge = await startEdge({
+    jwks: jwksDoc(key.jwk), kv: ["SEEN_IDS"], vars: { WEBHOOK_SECRETS: undefined },
+    serviceBindings: { JWKS_CACHE: async () => new Response("kv down", { status: 503 }) },
+  });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await postV1a(edge, key)).status, 200);
+    assert.equal(edge.jwksServer.jwksHits, 1);
+  } finally {
+    await edge.close();
+  }
+});
