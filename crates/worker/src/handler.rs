@@ -138,8 +138,11 @@ where
 async fn read_body(req: &mut Request, cap: usize) -> Result<Vec<u8>, EdgeError> {
     let too_large = || EdgeError::Rejected(Rejection::BodyTooLarge { limit: cap });
     let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > cap as u64) {
-        return Err(too_large());
+    match declared {
+        Some(len) if len > cap as u64 => return Err(too_large()),
+        // The runtime enforces the declared length, so one read cannot exceed the cap.
+        Some(_) => return req.bytes().await.map_err(|_| EdgeError::Rejected(Rejection::InvalidPayload)),
+        None => {}
     }
     let mut body = Vec::new();
     let Ok(mut stream) = req.stream() else { return Ok(body) };
