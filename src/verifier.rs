@@ -515,7 +515,8 @@ impl Verifier {
                 }
             }
             if let (Some(key), Some(scheme)) = (found, entry.scheme()) {
-                matched = Some((scheme, key));
+                // The first match is the verdict; detailed mode keeps going for the report only.
+                matched.get_or_insert((scheme, key));
                 if !detailed {
                     break;
                 }
