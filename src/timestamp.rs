@@ -31,7 +31,7 @@ pub fn parse(value: &str) -> Result<u64, Rejection> {
 }
 
 /// Checks `timestamp` against `now` (both Unix seconds): at most `tolerance` seconds old or
-/// ahead. Returns the signed skew (`timestamp - now`) on success.
+/// ahead. Returns the signed skew (`timestamp - now`, saturated to `i64`) on success.
 ///
 /// ```
 /// use hookwall::timestamp::check;
@@ -45,12 +45,13 @@ pub fn check(timestamp: u64, now: u64, tolerance: u64) -> Result<i64, Rejection>
         if age > tolerance {
             return Err(Rejection::TimestampTooOld { age_seconds: age, tolerance_seconds: tolerance });
         }
-        Ok(-(age as i64))
+        // Saturating: with a tolerance above i64::MAX the skew may not fit (no panic, no wrap).
+        Ok(0i64.saturating_sub_unsigned(age))
     } else {
         let ahead = timestamp - now;
         if ahead > tolerance {
             return Err(Rejection::TimestampTooNew { ahead_seconds: ahead, tolerance_seconds: tolerance });
         }
-        Ok(ahead as i64)
+        Ok(i64::try_from(ahead).unwrap_or(i64::MAX))
     }
 }
