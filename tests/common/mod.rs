@@ -33,3 +33,35 @@ pub fn code(r: Result<Verified, Rejection>) -> &'static str {
         Err(e) => e.code(),
     }
 }
+
+pub const NOW: u64 = 1_767_225_600;
+
+pub fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Two distinct 2048-bit RSA keys, generated once per test binary (never stored in the repo).
+pub fn rsa_keys() -> &'static (rsa::PrivateKey, rsa::PrivateKey) {
+    static KEYS: std::sync::OnceLock<(rsa::PrivateKey, rsa::PrivateKey)> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let generate = || rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).expect("RSA key generation");
+        (generate(), generate())
+    })
+}
+
+/// The public JWK of an RSA key: `kty` RSA, `n`/`e` base64url of the big-endian bytes.
+pub fn rsa_jwk(key: &rsa::PrivateKey, kid: &str) -> String {
+    use rsa::traits::PublicKeyParts;
+    let public = key.to_public_key();
+    serde_json::json!({"kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig", "n": b64url(&public.n_bytes()), "e": b64url(&public.e_bytes())})
+        .to_string()
+}
+
+/// A compact JWS with any header and claims, signed RS256 by `key` (what an attacker can mint
+/// with their own key, or what a sender mints with the real one).
+pub fn rs256_token(key: &rsa::PrivateKey, header: &serde_json::Value, claims: &serde_json::Value) -> String {
+    let input = format!("{}.{}", b64url(header.to_string().as_bytes()), b64url(claims.to_string().as_bytes()));
+    let sig = key.pkcs1v15_sign::<sha2::Sha256>(input.as_bytes()).expect("RS256 signature");
+    format!("{input}.{}", b64url(&sig))
+}
