@@ -70,22 +70,123 @@ fn configurable_tolerance() {
     assert_eq!(code(verify(&v, REF_BODY.as_bytes(), REF_ID, "1614265330", REF_SIG, REF_TS + 11)), "timestamp_too_old");
 }
 
+/// Both reference vectors: (secret, id, timestamp, body, signature).
+const REFERENCE: [(&str, &str, u64, &str, &str); 2] = [
+    (SECRET_1, REF_ID, REF_TS, REF_BODY, REF_SIG),
+    (
+        SECRET_2,
+        "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk",
+        1649367553,
+        r#"{"email":"test@example.com","username":"test_user"}"#,
+        "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=",
+    ),
+];
+
 #[test]
 fn bad_signatures() {
+    for (secret_text, id, ts, body, valid) in REFERENCE {
+        let v = v1_verifier(&[secret_text]);
+        let ts_text = ts.to_string();
+        assert_eq!(code(verify(&v, body.as_bytes(), id, &ts_text, valid, ts)), "ok");
+        let truncated = &valid[..valid.len() - 6];
+        let one_char_short = &valid[..valid.len() - 2]; // drops "=" and one base64 digit
+        let raw = valid.trim_start_matches("v1,");
+        for (sig, want, status) in [
+            ("v1,dawfeoifkpqwoekfpqoekf", "malformed_signature", 400),
+            ("v1,", "malformed_signature", 400),
+            (truncated, "malformed_signature", 400),
+            (one_char_short, "malformed_signature", 400),
+            ("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "no_matching_signature", 401),
+            (&format!("v2,{raw}"), "no_supported_signature", 401),
+            (raw, "no_supported_signature", 401),
+            (&format!("v1a,{raw}"), "malformed_signature", 400),
+            (&format!("V1,{raw}"), "no_supported_signature", 401),
+            (&format!("v1 ,{raw}"), "no_supported_signature", 401),
+        ] {
+            let err = verify(&v, body.as_bytes(), id, &ts_text, sig, ts).unwrap_err();
+            assert_eq!((err.code(), err.http_status()), (want, status), "{sig}");
+        }
+        // The signature of the other vector (valid base64, right length, wrong MAC).
+        let other = if secret_text == SECRET_1 { REFERENCE[1].4 } else { REFERENCE[0].4 };
+        assert_eq!(code(verify(&v, body.as_bytes(), id, &ts_text, other, ts)), "no_matching_signature");
+    }
+}
+
+#[test]
+fn negative_cases_for_both_reference_vectors() {
+    for (secret_text, id, ts, body, valid) in REFERENCE {
+        let v = v1_verifier(&[secret_text]);
+        let ts_text = ts.to_string();
+        let b = body.as_bytes();
+        let all = [("webhook-id", id), ("webhook-timestamp", ts_text.as_str()), ("webhook-signature", valid)];
+        for skip in 0..3 {
+            let headers: Vec<(&str, &str)> = all.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, h)| *h).collect();
+            let err = v.verify(b, headers, ts).unwrap_err();
+            assert_eq!(err, hookwall::Rejection::MissingHeader([hookwall::HeaderName::Id, hookwall::HeaderName::Timestamp, hookwall::HeaderName::Signature][skip]));
+            assert_eq!(err.http_status(), 400);
+        }
+        let err = verify(&v, b, id, "hello", valid, ts).unwrap_err();
+        assert_eq!((err.code(), err.http_status()), ("invalid_timestamp", 400));
+        let old = verify(&v, b, id, &ts_text, valid, ts + 301).unwrap_err();
+        assert_eq!(old, hookwall::Rejection::TimestampTooOld { age_seconds: 301, tolerance_seconds: 300 });
+        assert_eq!(old.http_status(), 401);
+        let new = verify(&v, b, id, &ts_text, valid, ts - 301).unwrap_err();
+        assert_eq!(new, hookwall::Rejection::TimestampTooNew { ahead_seconds: 301, tolerance_seconds: 300 });
+        assert_eq!(new.http_status(), 401);
+        assert_eq!(code(verify(&v, b, id, &ts_text, valid, ts + 300)), "ok");
+        assert_eq!(code(verify(&v, b, id, &ts_text, valid, ts - 300)), "ok");
+        // Unknown v2 between wrong v1 entries: the valid entry still verifies.
+        let wrong = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        let header = format!("{wrong} v2,{} {valid} {wrong}", valid.trim_start_matches("v1,"));
+        assert_eq!(code(verify(&v, b, id, &ts_text, &header, ts)), "ok", "{header}");
+        let without_valid = format!("{wrong} v2,x {wrong}");
+        assert_eq!(code(verify(&v, b, id, &ts_text, &without_valid, ts)), "no_matching_signature");
+    }
+}
+
+#[test]
+fn other_timestamp_forms_are_invalid() {
+    let v = reference();
+    for ts in ["", " ", "01614265330", "+1614265330", "-1614265330", "1614265330.0", "1.6e9", "0x60380AF2", "99999999999999999999", "1614265330\u{0}"] {
+        let err = verify(&v, REF_BODY.as_bytes(), REF_ID, ts, REF_SIG, REF_TS).unwrap_err();
+        assert!(["invalid_timestamp", "invalid_header"].contains(&err.code()), "{ts:?}: {}", err.code());
+        assert_eq!(err.http_status(), 400, "{ts:?}");
+    }
+    // Surrounding whitespace is header OWS, trimmed like any HTTP stack does.
+    assert_eq!(code(verify(&v, REF_BODY.as_bytes(), REF_ID, " 1614265330 ", REF_SIG, REF_TS)), "ok");
+}
+
+#[test]
+fn huge_tolerances_never_panic() {
+    for tolerance in [u64::MAX, 1 << 63, i64::MAX as u64 + 1] {
+        let v = Verifier::builder().secret(secret(SECRET_1)).tolerance_seconds(tolerance).payload(PayloadRule::Any).build();
+        for now in [0, 1 << 63, u64::MAX] {
+            let report = v.verify_detailed(REF_BODY.as_bytes(), [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG)], now);
+            let plain = verify(&v, REF_BODY.as_bytes(), REF_ID, "1614265330", REF_SIG, now);
+            assert_eq!(plain, report.verdict);
+        }
+        for (ts, now) in [("0", 1u64 << 63), ("9223372036854775808", 0), ("18446744073709551615", 0), ("0", u64::MAX)] {
+            let skew = i128::from(ts.parse::<u64>().unwrap()) - i128::from(now);
+            let want = match skew {
+                s if s.unsigned_abs() <= u128::from(tolerance) => "no_matching_signature", // the signature decides
+                s if s < 0 => "timestamp_too_old",
+                _ => "timestamp_too_new",
+            };
+            assert_eq!(code(verify(&v, REF_BODY.as_bytes(), REF_ID, ts, REF_SIG, now)), want, "{ts} at {now}, tolerance {tolerance}");
+        }
+    }
+}
+
+#[test]
+fn duplicate_headers() {
     let v = reference();
     let b = REF_BODY.as_bytes();
-    let truncated = &REF_SIG[..REF_SIG.len() - 6];
-    for (sig, want, status) in [
-        ("v1,dawfeoifkpqwoekfpqoekf", "malformed_signature", 400),
-        ("v1,", "malformed_signature", 400),
-        (truncated, "malformed_signature", 400),
-        ("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "no_matching_signature", 401),
-        ("v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "no_supported_signature", 401),
-        ("g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", "no_supported_signature", 401),
-    ] {
-        let err = verify(&v, b, REF_ID, "1614265330", sig, REF_TS).unwrap_err();
-        assert_eq!((err.code(), err.http_status()), (want, status), "{sig}");
-    }
+    let same = [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG), ("Webhook-Id", REF_ID)];
+    assert_eq!(code(v.verify(b, same, REF_TS)), "ok", "a repeated header with the same value is harmless");
+    let differ = [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG), ("webhook-timestamp", "1614265331")];
+    let err = v.verify(b, differ, REF_TS).unwrap_err();
+    assert_eq!(err, hookwall::Rejection::DuplicateHeader(hookwall::HeaderName::Timestamp));
+    assert_eq!(err.http_status(), 400);
 }
 
 #[test]
@@ -98,6 +199,14 @@ fn padding_is_optional_on_signatures() {
 fn empty_and_bare_secrets() {
     assert_eq!(Secret::parse("").unwrap_err().code(), "empty_secret");
     assert_eq!(Secret::parse("whsec_").unwrap_err().code(), "empty_secret");
+    assert_eq!(Secret::parse("   ").unwrap_err().code(), "empty_secret");
+    assert_eq!(Secret::parse_list(" , ").unwrap_err().code(), "empty_secret");
+    assert_eq!(Secret::from_bytes(&[]).unwrap_err().code(), "empty_secret");
+    assert_eq!(Secret::parse("whsec_AAAA").unwrap_err().code(), "secret_too_short");
+    // With no secret configured at all, a v1 delivery is refused, never accepted.
+    let none = Verifier::builder().payload(PayloadRule::Any).build();
+    let err = verify(&none, REF_BODY.as_bytes(), REF_ID, "1614265330", REF_SIG, REF_TS).unwrap_err();
+    assert_eq!((err.code(), err.http_status()), ("no_key_for_scheme", 401));
     let bare = Secret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
     assert_eq!(sign_v1(&bare, REF_ID, REF_TS, REF_BODY.as_bytes()), REF_SIG);
     let unpadded = Secret::parse("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD").unwrap();
@@ -165,11 +274,45 @@ fn gemini_v1a_rfc8032_key_via_jwks() {
 }
 
 #[test]
+fn rfc8032_seed_gives_the_published_key_and_signature() {
+    let sk = hookwall::SigningKey::parse(RFC8032_SEED).unwrap();
+    let jwk: serde_json::Value = serde_json::from_str(RFC8032_JWK).unwrap();
+    assert_eq!(sk.public_key().to_jwk_x(), jwk["x"].as_str().unwrap());
+    assert_eq!(hookwall::sign_v1a(&sk, GEMINI_ID, GEMINI_TS, GEMINI_BODY.as_bytes()), V1A_SIG);
+}
+
+#[test]
+fn gemini_v1a_negative_cases() {
+    let v = Verifier::builder().jwks(jwks(&[RFC8032_JWK])).build();
+    let body = GEMINI_BODY.as_bytes();
+    let raw = V1A_SIG.trim_start_matches("v1a,");
+    for (sig, want) in [
+        (&V1A_SIG[..V1A_SIG.len() - 4], "malformed_signature"),
+        ("v1a,", "malformed_signature"),
+        (&format!("v1,{raw}"), "malformed_signature"),
+        (&format!("v1a,{}", "A".repeat(86)), "no_matching_signature"),
+    ] {
+        assert_eq!(code(verify(&v, body, GEMINI_ID, "1674087231", sig, GEMINI_TS)), want, "{sig}");
+    }
+    // The signature covers id and timestamp too.
+    assert_eq!(code(verify(&v, body, "msg_other", "1674087231", V1A_SIG, GEMINI_TS)), "no_matching_signature");
+    assert_eq!(code(verify(&v, body, GEMINI_ID, "1674087232", V1A_SIG, GEMINI_TS)), "no_matching_signature");
+    // A key of another curve under the same kid is skipped, so nothing can verify.
+    let x25519 = RFC8032_JWK.replace("Ed25519", "X25519");
+    let skipped = Verifier::builder().jwks(jwks(&[&x25519])).build();
+    assert_eq!(code(verify(&skipped, body, GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS)), "no_key_for_scheme");
+}
+
+#[test]
 fn gemini_v1a_rfc8032_key_via_whpk() {
     let pk = PublicKey::parse("whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=").unwrap();
     let v = Verifier::builder().public_key(pk).build();
     let ok = verify(&v, GEMINI_BODY.as_bytes(), GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS).unwrap();
     assert_eq!(ok.key, hookwall::MatchedKey::PublicKey { index: 0 });
+    assert_eq!(ok.event.unwrap().event_type, "batch.succeeded");
+    let tampered = GEMINI_BODY.replace("\"v1\",", "\"v1\", ");
+    let err = verify(&v, tampered.as_bytes(), GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS).unwrap_err();
+    assert_eq!((err.code(), err.http_status()), ("no_matching_signature", 401));
 }
 
 #[test]
