@@ -26,11 +26,6 @@ fn secret(seed: u8) -> Secret {
     Secret::from_bytes(&[seed; 32]).unwrap()
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn bench(c: &mut Criterion) {
     let ts = NOW.to_string();
     let mut g = c.benchmark_group("verify");
@@ -53,10 +48,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("v1/256B/3-secrets-last-matches", |bn| bn.iter(|| three.verify(black_box(&b), black_box(h), NOW).unwrap()));
 
     let sk = SigningKey::from_seed(&[7; 32]);
-    let jwks = Jwks::parse(
-        format!(r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","x":"{}","kid":"e"}}]}}"#, sk.public_key().to_jwk_x()).as_bytes(),
-    )
-    .unwrap();
+    let jwks = Jwks::parse(serde_json::json!({"keys": [sk.public_key().to_jwk("e")]}).to_string().as_bytes()).unwrap();
     let v1a = Verifier::builder().jwks(jwks).build();
     let sig = sign_v1a(&sk, ID, NOW, &b);
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
@@ -65,7 +57,7 @@ fn bench(c: &mut Criterion) {
 
     let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap();
     let public = key.to_public_key();
-    let jwk = serde_json::json!({"kty":"RSA","kid":"r","n": b64url(&public.n_bytes()),"e": b64url(&public.e_bytes())});
+    let jwk = hookwall::jwks::RsaKey::from_components(&public.n_bytes(), &public.e_bytes()).unwrap().to_jwk("r");
     let jwks = Jwks::parse(serde_json::json!({ "keys": [jwk] }).to_string().as_bytes()).unwrap();
     let rs = Verifier::builder().jwks(jwks).build();
     let event: serde_json::Value = serde_json::from_slice(&b).unwrap();

@@ -67,6 +67,15 @@ impl RsaKey {
         Ok(RsaKey { key, bits })
     }
 
+    /// The public JWK (`kty` RSA, `alg` RS256, `use` sig) with this `kid`, for publishing a JWKS.
+    pub fn to_jwk(&self, kid: &str) -> Value {
+        use rsa::traits::PublicKeyParts;
+        serde_json::json!({
+            "kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig",
+            "n": b64::encode_url(&self.key.n_bytes()), "e": b64::encode_url(&self.key.e_bytes()),
+        })
+    }
+
     /// Modulus size in bits.
     pub fn bits(&self) -> usize {
         self.bits

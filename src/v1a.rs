@@ -61,6 +61,11 @@ impl PublicKey {
         b64::encode_url(self.key.as_bytes())
     }
 
+    /// The public JWK (`kty` OKP, `crv` Ed25519, `alg` EdDSA, `use` sig) with this `kid`.
+    pub fn to_jwk(&self, kid: &str) -> serde_json::Value {
+        serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": self.to_jwk_x(), "kid": kid, "alg": "EdDSA", "use": "sig"})
+    }
+
     /// Strict verification of a 64-byte signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let sig = Signature::from_bytes(signature);

@@ -279,6 +279,12 @@ impl Verifier {
         self.run(body, || WebhookHeaders::from_pairs(headers), now, true, None)
     }
 
+    /// Like [`verify`](Self::verify), for headers the caller already found with
+    /// [`WebhookHeaders::from_pairs`] (for example to decide whether JWKS keys are needed first).
+    pub fn verify_headers(&self, body: &[u8], headers: &WebhookHeaders<'_>, now: u64) -> Result<Verified, Rejection> {
+        self.run(body, || Ok(*headers), now, true, None)
+    }
+
     /// Checks body size, headers, timestamp and signatures only: the body is not parsed and
     /// [`Verified::event`] is `None`. For receivers that parse the body themselves.
     pub fn authenticate<'h, I, K, V>(&self, body: &[u8], headers: I, now: u64) -> Result<Verified, Rejection>

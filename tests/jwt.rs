@@ -28,8 +28,7 @@ fn keys() -> &'static (rsa::PrivateKey, rsa::PrivateKey) {
 
 fn rsa_jwk(key: &rsa::PrivateKey, kid: &str) -> String {
     let public = key.to_public_key();
-    json!({"kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig", "n": b64url(&public.n_bytes()), "e": b64url(&public.e_bytes())})
-        .to_string()
+    hookwall::jwks::RsaKey::from_components(&public.n_bytes(), &public.e_bytes()).unwrap().to_jwk(kid).to_string()
 }
 
 fn jwks_doc() -> Jwks {

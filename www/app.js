@@ -207,7 +207,7 @@ function sign() {
       const key = $("s-key").value.trim();
       signature = hw.signV1a(key, id, ts, encoder.encode(body));
       const jwk = JSON.parse(hw.describeSigningKey(key)).jwk;
-      jwks = JSON.stringify({ keys: [{ ...jwk, kid: "playground" }] });
+      jwks = JSON.stringify({ keys: [jwk] });
     }
   } catch (e) {
     return renderError(out, `Could not sign: ${describeError(e)}`);

@@ -233,11 +233,6 @@ fn random_id(prefix: &str) -> Fallible<String> {
     Ok(format!("{prefix}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn keygen(a: KeygenArgs) -> Fallible<()> {
     match a.kind {
         KeyKind::Secret => {
@@ -247,7 +242,7 @@ fn keygen(a: KeygenArgs) -> Fallible<()> {
         KeyKind::Ed25519 => {
             let sk = SigningKey::from_seed(&random()?);
             let pk = sk.public_key();
-            let jwks = json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": pk.to_jwk_x(), "kid": a.kid, "alg": "EdDSA", "use": "sig"}]});
+            let jwks = json!({"keys": [pk.to_jwk(&a.kid)]});
             println!("signing key (keep secret): {}", sk.to_whsk());
             println!("public key:                {}", pk.to_whpk());
             println!("jwks: {jwks}");
@@ -259,8 +254,9 @@ fn keygen(a: KeygenArgs) -> Fallible<()> {
             let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| format!("encoding the key: {e}"))?;
             fs::write(&a.key_out, pem.as_bytes()).map_err(|e| format!("writing {}: {e}", a.key_out))?;
             let public = key.to_public_key();
-            let jwks = json!({"keys": [{"kty": "RSA", "kid": a.kid, "alg": "RS256", "use": "sig",
-                "n": b64url(&public.n_bytes()), "e": b64url(&public.e_bytes())}]});
+            let rsa_key = hookwall::jwks::RsaKey::from_components(&public.n_bytes(), &public.e_bytes())
+                .map_err(|reason| format!("the generated key is unusable: {reason}"))?;
+            let jwks = json!({"keys": [rsa_key.to_jwk(&a.kid)]});
             println!("private key (keep secret) written to {}", a.key_out);
             println!("jwks: {jwks}");
             write_jwks(a.jwks_out.as_deref(), &jwks)?;

@@ -9,8 +9,7 @@
 
 use hookwall::cache::{CacheState, Lookup};
 use hookwall::{
-    CATALOG, CachePolicy, ConfigError, Jwks, PayloadRule, PublicKey, Rejection, Secret, SigningKey, Verified,
-    Verifier,
+    CATALOG, CachePolicy, ConfigError, Jwks, PayloadRule, PublicKey, Rejection, Secret, SigningKey, Verified, Verifier,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -190,7 +189,7 @@ fn key_json(key: &SigningKey) -> String {
     json!({
         "whsk": key.to_whsk(),
         "whpk": pk.to_whpk(),
-        "jwk": {"kty": "OKP", "crv": "Ed25519", "x": pk.to_jwk_x(), "alg": "EdDSA", "use": "sig"},
+        "jwk": pk.to_jwk("playground"),
     })
     .to_string()
 }
@@ -244,7 +243,11 @@ pub fn cache_fetched(now: f64, cache_control: Option<String>, policy_json: Optio
 
 /// Records a failed fetch attempt; returns the new state JSON.
 #[wasm_bindgen(js_name = cacheAttemptFailed)]
-pub fn cache_attempt_failed(state_json: Option<String>, now: f64, policy_json: Option<String>) -> Result<String, JsValue> {
+pub fn cache_attempt_failed(
+    state_json: Option<String>,
+    now: f64,
+    policy_json: Option<String>,
+) -> Result<String, JsValue> {
     let p = policy(policy_json)?;
     Ok(serde_json::to_string(&p.attempt_failed(state(state_json)?, seconds(now))).unwrap_or_default())
 }
@@ -264,7 +267,11 @@ pub fn cache_lookup(state_json: Option<String>, now: f64, policy_json: Option<St
 
 /// Whether a key miss may trigger a refetch now (the unknown-kid cooldown).
 #[wasm_bindgen(js_name = cacheMayRefetchOnKeyMiss)]
-pub fn cache_may_refetch_on_key_miss(state_json: Option<String>, now: f64, policy_json: Option<String>) -> Result<bool, JsValue> {
+pub fn cache_may_refetch_on_key_miss(
+    state_json: Option<String>,
+    now: f64,
+    policy_json: Option<String>,
+) -> Result<bool, JsValue> {
     let p = policy(policy_json)?;
     Ok(p.may_refetch_on_key_miss(state(state_json)?.as_ref(), seconds(now)))
 }

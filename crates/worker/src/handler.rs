@@ -51,9 +51,8 @@ async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response
     let now = Date::now().as_millis() / 1000;
     let body = read_body(req, config.verifier.max_body_bytes()).await?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();
-    let pairs = || headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
 
-    let delivery = verify(env, &config, &body, &pairs, now, log).await?;
+    let delivery = verify(env, &config, &body, &headers, now, log).await?;
     let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
     log.scheme = Some(delivery.scheme.as_str());
     log.event_type = event_type.clone();
@@ -86,22 +85,19 @@ async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response
 }
 
 /// Runs the core verifier, with JWKS keys only when the signature list needs them.
-async fn verify<'h, F, I>(
+async fn verify(
     env: &Env,
     config: &Config,
     body: &[u8],
-    pairs: &F,
+    headers: &[(String, String)],
     now: u64,
     log: &mut LogLine,
-) -> Result<hookwall::Verified, EdgeError>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = (&'h str, &'h str)>,
-{
-    // The core finds the headers; a malformed set is rejected here before any key lookup.
-    let wants_keys = needs_jwks(WebhookHeaders::from_pairs(pairs()).map_err(EdgeError::Rejected)?.signature);
-    if !wants_keys {
-        return config.verifier.verify(body, pairs(), now).map_err(EdgeError::Rejected);
+) -> Result<hookwall::Verified, EdgeError> {
+    // The core finds the headers once; a malformed set is rejected before any key lookup.
+    let found = WebhookHeaders::from_pairs(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(EdgeError::Rejected)?;
+    if !needs_jwks(found.signature) {
+        return config.verifier.verify_headers(body, &found, now).map_err(EdgeError::Rejected);
     }
     let (verifier, jwks_error): (Option<Rc<Verifier>>, Option<EdgeError>) =
         match jwks_cache::verifier(env, config, now).await {
@@ -114,10 +110,7 @@ where
                 (None, Some(e))
             }
         };
-    let result = match &verifier {
-        Some(v) => v.verify(body, pairs(), now),
-        None => config.verifier.verify(body, pairs(), now),
-    };
+    let result = verifier.as_deref().unwrap_or(&config.verifier).verify_headers(body, &found, now);
     match result {
         Ok(d) => Ok(d),
         // Without keys, an asymmetric signature could not be checked: let the sender retry.
@@ -125,7 +118,7 @@ where
         Err(e) if e.suggests_key_refresh() => match jwks_cache::refetch_on_key_miss(env, config, now).await {
             Some(fresh) => {
                 log.jwks = Some("refetched");
-                fresh.verify(body, pairs(), now).map_err(EdgeError::Rejected)
+                fresh.verify_headers(body, &found, now).map_err(EdgeError::Rejected)
             }
             None => Err(EdgeError::Rejected(e)),
         },
