@@ -101,7 +101,7 @@ async fn fetch(url: &str) -> Result<(String, Option<String>), String> {
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers).with_redirect(RequestRedirect::Manual);
     let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-    let reply = match net::send(request, FETCH_TIMEOUT_MS, MAX_JWKS_BYTES).await {
+    let reply = match net::send(request, FETCH_TIMEOUT_MS, MAX_JWKS_BYTES, |status| status == 200).await {
         Ok(r) => r,
         Err(NetError::Timeout) => return Err(format!("no answer within {FETCH_TIMEOUT_MS} ms")),
         Err(NetError::Unreachable(why)) => return Err(format!("unreachable: {why}")),

@@ -20,9 +20,15 @@ pub enum NetError {
     Unreachable(String),
 }
 
-/// Sends `request` and reads at most `cap` bytes of the answer, all within `timeout_ms`.
-/// Redirects are not followed (the request should say `redirect: manual`).
-pub async fn send(request: Request, timeout_ms: u64, cap: usize) -> Result<Reply, NetError> {
+/// Sends `request` and, when `read_body(status)` says so, reads at most `cap` bytes of the
+/// answer, all within `timeout_ms`. Redirects are not followed (the request should say
+/// `redirect: manual`).
+pub async fn send(
+    request: Request,
+    timeout_ms: u64,
+    cap: usize,
+    read_body: fn(u16) -> bool,
+) -> Result<Reply, NetError> {
     let controller = AbortController::default();
     let signal = controller.signal();
     let exchange = async move {
@@ -34,6 +40,9 @@ pub async fn send(request: Request, timeout_ms: u64, cap: usize) -> Result<Reply
         let cache_control = response.headers().get("cache-control").ok().flatten();
         let mut body = Vec::new();
         let mut truncated = false;
+        if !read_body(status) {
+            return Ok(Reply { status, cache_control, body, truncated });
+        }
         if let Ok(mut stream) = response.stream() {
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| NetError::Unreachable(e.to_string()))?;

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::net::{self, NetError};
 use crate::outcome::EdgeError;
 
-/// How much of an origin's answer is read (enough for its error reason).
+/// How much of an origin's 4xx answer is read (enough for its reason); other answers are not read.
 const REPLY_CAP: usize = 4096;
 
 /// Forwards a verified delivery; `Ok(status)` only for a 2xx.
@@ -42,11 +42,12 @@ pub async fn forward(
         .with_body(Some(Uint8Array::from(body).into()));
     let request = Request::new_with_init(url, &init).map_err(|e| EdgeError::OriginUnreachable(e.to_string()))?;
 
-    let reply = match net::send(request, config.origin_timeout_ms, REPLY_CAP).await {
-        Ok(r) => r,
-        Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
-        Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
-    };
+    let reply =
+        match net::send(request, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status)).await {
+            Ok(r) => r,
+            Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
+            Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
+        };
     match reply.status {
         200..=299 => Ok(reply.status),
         400..=499 => {
