@@ -133,6 +133,9 @@ fn unknown_kid_is_refused_and_suggests_a_refresh() {
     // A kid that names the Ed25519 key: never used for RS256.
     let ed = sign_rs256(trusted(), "ed", &claims_with(json!({}))).unwrap();
     refused(&verifier(), &ed, GEMINI_BODY, ("unknown_kid", 401));
+    // No kid: nothing selects a key (the JWKS is never searched by trial).
+    let no_kid = rs256_token(trusted(), &json!({"alg": "RS256"}), &claims_with(json!({})));
+    refused(&verifier(), &no_kid, GEMINI_BODY, ("jwt_missing_kid", 401));
     // The kid must be a string; a numeric one is no kid at all.
     let numeric = encode(&json!({"alg": "RS256", "kid": 1}), &claims_with(json!({})), &[0; 256]);
     refused(&verifier(), &numeric, GEMINI_BODY, ("jwt_missing_kid", 401));

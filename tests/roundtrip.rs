@@ -127,6 +127,10 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let bare = Jwks::parse(json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": k.public_key().to_jwk_x()}]}).to_string().as_bytes()).unwrap();
         let ok = Verifier::builder().jwks(bare).build().verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: None });
+        // PublicKey::to_jwk publishes the same key, which verifies the same delivery.
+        let published = Jwks::parse(json!({"keys": [k.public_key().to_jwk("p")]}).to_string().as_bytes()).unwrap();
+        let ok = Verifier::builder().jwks(published).build().verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
+        assert_eq!(ok.key, MatchedKey::Jwk { kid: Some("p".into()) });
     }
 }
 
@@ -174,6 +178,8 @@ fn rs256_jwks_built_from_a_generated_key() {
     let key = parsed.rsa_by_kid("k1").expect("the key is kept under its kid");
     assert_eq!(key.bits(), 2048);
     assert!(parsed.rsa_by_kid("k2").is_none());
+    // The core's own JWK export of the parsed key is the same document.
+    assert_eq!(key.to_jwk("k1"), jwk);
 }
 
 #[test]
