@@ -317,3 +317,27 @@ fn detailed_report_names_the_same_key_when_several_entries_match() {
     let report = same_verdict(&v, body, headers("m", &NOW.to_string(), &header), NOW);
     assert_eq!(report.verdict.unwrap().scheme, Scheme::V1a);
 }
+
+/// Up to the 32-entry cap, the matching v1 entry is found at any position with the right secret
+/// (the verifier computes each secret's MAC once and compares it with every entry).
+#[test]
+fn v1_many_entries_any_position() {
+    let all = secrets();
+    let v = Verifier::builder().secrets(all.clone()).build();
+    let body = GEMINI_BODY.as_bytes();
+    let wrong = sign_v1(&Secret::from_bytes(&[0x33; 32]).unwrap(), "m", NOW, body);
+    let max = hookwall::signature::MAX_ENTRIES;
+    for (pos, secret_index) in [(0, 3), (15, 1), (max - 1, 2), (max - 1, 0)] {
+        let mut entries = vec![wrong.clone(); max];
+        entries[pos] = sign_v1(&all[secret_index], "m", NOW, body);
+        let header = entries.join(" ");
+        let h = headers("m", &NOW.to_string(), &header).map(|(k, v)| (k, v.to_string()));
+        let pairs = h.iter().map(|(k, v)| (*k, v.as_str()));
+        assert_eq!(v.verify(body, pairs, NOW).unwrap().key, MatchedKey::Secret { index: secret_index }, "entry {pos}");
+        let report = v.verify_detailed(body, h.iter().map(|(k, v)| (*k, v.as_str())), NOW);
+        assert_eq!(report.verdict.unwrap().key, MatchedKey::Secret { index: secret_index });
+    }
+    let too_many = vec![wrong; max + 1].join(" ");
+    let err = verify(&v, body, "m", &NOW.to_string(), &too_many, NOW).unwrap_err();
+    assert_eq!((err.code(), err.http_status()), ("too_many_signatures", 400));
+}
