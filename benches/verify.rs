@@ -1,5 +1,7 @@
 //! µs per verification, natively: v1 at 256 B / 4 KiB / 64 KiB, v1 with three secrets of which
-//! the last matches, v1a (Ed25519 via JWKS), RS256 JWT (2048-bit). Run: `cargo bench --bench verify`.
+//! the last matches, v1a (Ed25519 via JWKS, one key and three), RS256 JWT (2048-bit), and the
+//! worst case an unauthenticated sender can force (a fresh timestamp, 32 wrong entries, a body at
+//! the 256 KiB cap). Run: `cargo bench --bench verify` (about 1 min), or add `-- --quick`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -65,7 +67,40 @@ fn bench(c: &mut Criterion) {
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", token.as_str())];
     assert!(rs.verify(&b, h, NOW).is_ok());
     g.bench_function("rs256-jwt/256B", |bn| bn.iter(|| rs.verify(black_box(&b), black_box(h), NOW).unwrap()));
+
+    // Three Ed25519 keys in the JWKS (as reported for Gemini), the last one signs.
+    let sks: Vec<SigningKey> = (10u8..13).map(|i| SigningKey::from_seed(&[i; 32])).collect();
+    let keys: Vec<_> = sks.iter().enumerate().map(|(i, k)| k.public_key().to_jwk(&format!("k{i}"))).collect();
+    let three_keys = Verifier::builder().jwks(Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap()).build();
+    let sig = sign_v1a(&sks[2], ID, NOW, &b);
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
+    assert!(three_keys.verify(&b, h, NOW).is_ok());
+    g.bench_function("v1a/256B/3-jwks-keys-last-matches", |bn| bn.iter(|| three_keys.verify(black_box(&b), black_box(h), NOW).unwrap()));
+
+    // A rejection: the body changed in transit (the common failure path).
+    let sig = sign_v1(&secret(1), ID, NOW, &b);
+    let mut tampered = b.clone();
+    tampered[40] ^= 1;
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
+    assert!(one.verify(&tampered, h, NOW).is_err());
+    g.bench_function("v1/256B/rejected", |bn| bn.iter(|| one.verify(black_box(&tampered), black_box(h), NOW).unwrap_err()));
     g.finish();
+
+    // The most work one unauthenticated request can cause: no valid signature is needed, only a
+    // fresh timestamp; 32 entries (the cap) of well-formed but wrong signatures, 256 KiB body.
+    let mut w = c.benchmark_group("worst-case");
+    w.sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(300));
+    let big = body(hookwall::DEFAULT_MAX_BODY_BYTES);
+    let wrong_v1 = vec![format!("v1,{}", "A".repeat(43) + "="); hookwall::signature::MAX_ENTRIES].join(" ");
+    let rotation = Verifier::builder().secret(secret(1)).secret(secret(2)).build();
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1.as_str())];
+    assert_eq!(rotation.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
+    w.bench_function("v1/256KiB/32-wrong-entries/2-secrets", |bn| bn.iter(|| rotation.verify(black_box(&big), black_box(h), NOW).unwrap_err()));
+    let wrong_v1a = vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_ENTRIES].join(" ");
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1a.as_str())];
+    assert_eq!(three_keys.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
+    w.bench_function("v1a/256KiB/32-wrong-entries/3-jwks-keys", |bn| bn.iter(|| three_keys.verify(black_box(&big), black_box(h), NOW).unwrap_err()));
+    w.finish();
 }
 
 criterion_group!(benches, bench);
