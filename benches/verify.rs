@@ -47,7 +47,9 @@ fn bench(c: &mut Criterion) {
     let sig = sign_v1(&secret(1), ID, NOW, &b);
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
     assert!(three.verify(&b, h, NOW).is_ok());
-    g.bench_function("v1/256B/3-secrets-last-matches", |bn| bn.iter(|| three.verify(black_box(&b), black_box(h), NOW).unwrap()));
+    g.bench_function("v1/256B/3-secrets-last-matches", |bn| {
+        bn.iter(|| three.verify(black_box(&b), black_box(h), NOW).unwrap())
+    });
 
     let sk = SigningKey::from_seed(&[7; 32]);
     let jwks = Jwks::parse(serde_json::json!({"keys": [sk.public_key().to_jwk("e")]}).to_string().as_bytes()).unwrap();
@@ -71,11 +73,15 @@ fn bench(c: &mut Criterion) {
     // Three Ed25519 keys in the JWKS (as reported for Gemini), the last one signs.
     let sks: Vec<SigningKey> = (10u8..13).map(|i| SigningKey::from_seed(&[i; 32])).collect();
     let keys: Vec<_> = sks.iter().enumerate().map(|(i, k)| k.public_key().to_jwk(&format!("k{i}"))).collect();
-    let three_keys = Verifier::builder().jwks(Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap()).build();
+    let three_keys = Verifier::builder()
+        .jwks(Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap())
+        .build();
     let sig = sign_v1a(&sks[2], ID, NOW, &b);
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
     assert!(three_keys.verify(&b, h, NOW).is_ok());
-    g.bench_function("v1a/256B/3-jwks-keys-last-matches", |bn| bn.iter(|| three_keys.verify(black_box(&b), black_box(h), NOW).unwrap()));
+    g.bench_function("v1a/256B/3-jwks-keys-last-matches", |bn| {
+        bn.iter(|| three_keys.verify(black_box(&b), black_box(h), NOW).unwrap())
+    });
 
     // A rejection: the body changed in transit (the common failure path).
     let sig = sign_v1(&secret(1), ID, NOW, &b);
@@ -83,7 +89,9 @@ fn bench(c: &mut Criterion) {
     tampered[40] ^= 1;
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
     assert!(one.verify(&tampered, h, NOW).is_err());
-    g.bench_function("v1/256B/rejected", |bn| bn.iter(|| one.verify(black_box(&tampered), black_box(h), NOW).unwrap_err()));
+    g.bench_function("v1/256B/rejected", |bn| {
+        bn.iter(|| one.verify(black_box(&tampered), black_box(h), NOW).unwrap_err())
+    });
     g.finish();
 
     // The most work one unauthenticated request can cause: no valid signature is needed, only a
@@ -95,11 +103,16 @@ fn bench(c: &mut Criterion) {
     let rotation = Verifier::builder().secret(secret(1)).secret(secret(2)).build();
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1.as_str())];
     assert_eq!(rotation.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
-    w.bench_function("v1/256KiB/32-wrong-entries/2-secrets", |bn| bn.iter(|| rotation.verify(black_box(&big), black_box(h), NOW).unwrap_err()));
-    let wrong_v1a = vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_ENTRIES].join(" ");
+    w.bench_function("v1/256KiB/32-wrong-entries/2-secrets", |bn| {
+        bn.iter(|| rotation.verify(black_box(&big), black_box(h), NOW).unwrap_err())
+    });
+    let wrong_v1a =
+        vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_ENTRIES].join(" ");
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1a.as_str())];
     assert_eq!(three_keys.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
-    w.bench_function("v1a/256KiB/32-wrong-entries/3-jwks-keys", |bn| bn.iter(|| three_keys.verify(black_box(&big), black_box(h), NOW).unwrap_err()));
+    w.bench_function("v1a/256KiB/32-wrong-entries/3-jwks-keys", |bn| {
+        bn.iter(|| three_keys.verify(black_box(&big), black_box(h), NOW).unwrap_err())
+    });
     w.finish();
 }
 

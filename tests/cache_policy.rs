@@ -19,17 +19,17 @@ fn ttl_from_cache_control_is_clamped() {
         (None, 3600),
         (Some(""), 3600),
         (Some("public, max-age=7200"), 7200),
-        (Some("max-age=300"), 300),          // exactly the lower clamp
-        (Some("max-age=299"), 300),          // just below: clamped up
+        (Some("max-age=300"), 300), // exactly the lower clamp
+        (Some("max-age=299"), 300), // just below: clamped up
         (Some("max-age=0"), 300),
-        (Some("max-age=86400"), 86_400),     // exactly the upper clamp
-        (Some("max-age=86401"), 86_400),     // just above: clamped down
+        (Some("max-age=86400"), 86_400),                 // exactly the upper clamp
+        (Some("max-age=86401"), 86_400),                 // just above: clamped down
         (Some("max-age=99999999999999999999999"), 3600), // overflows u64: ignored, default
         (Some("MAX-AGE=\"900\""), 900),
         (Some("public,max-age = 1200 , must-revalidate"), 1200),
         (Some("max-age=banana"), 3600),
         (Some("max-age=-5"), 3600),
-        (Some("s-maxage=60"), 3600),         // shared-cache directive, not ours
+        (Some("s-maxage=60"), 3600), // shared-cache directive, not ours
         (Some("no-cache, max-age=7200"), 300),
         (Some("max-age=7200, no-store"), 300),
         (Some("private, NO-STORE"), 300),

@@ -38,27 +38,32 @@ fn every_catalog_type_gets_its_typed_view() {
             "id": "x_1", "output_file_uri": "gs://b/o", "file_name": "clip.mp4", "error_code": 13, "error_message": "boom"
         }}))
     };
-    let expect: [(&str, Box<dyn Fn(&Envelope)>); 9] = [
-        ("batch.succeeded", Box::new(|e| assert_eq!(e.event(), Event::BatchSucceeded { id: Some("x_1"), output_file_uri: Some("gs://b/o") }))),
-        ("batch.failed", Box::new(|e| assert_eq!(e.event(), Event::BatchFailed { id: Some("x_1"), error_code: Some(&code), error_message: Some("boom") }))),
-        ("batch.cancelled", Box::new(|e| assert_eq!(e.event(), Event::BatchCancelled { id: Some("x_1") }))),
-        ("batch.expired", Box::new(|e| assert_eq!(e.event(), Event::BatchExpired { id: Some("x_1") }))),
-        ("interaction.requires_action", Box::new(|e| assert_eq!(e.event(), Event::InteractionRequiresAction { id: Some("x_1") }))),
-        ("interaction.completed", Box::new(|e| assert_eq!(e.event(), Event::InteractionCompleted { id: Some("x_1") }))),
-        ("interaction.failed", Box::new(|e| assert_eq!(e.event(), Event::InteractionFailed { id: Some("x_1"), error_code: Some(&code), error_message: Some("boom") }))),
-        ("interaction.cancelled", Box::new(|e| assert_eq!(e.event(), Event::InteractionCancelled { id: Some("x_1") }))),
-        ("video.generated", Box::new(|e| assert_eq!(e.event(), Event::VideoGenerated { id: Some("x_1"), output_file_uri: Some("gs://b/o"), file_name: Some("clip.mp4") }))),
-    ];
-    for (t, check) in &expect {
+    let expected = |t: &str| -> Event<'_> {
+        let (id, uri, name, msg) = (Some("x_1"), Some("gs://b/o"), Some("clip.mp4"), Some("boom"));
+        match t {
+            "batch.succeeded" => Event::BatchSucceeded { id, output_file_uri: uri },
+            "batch.failed" => Event::BatchFailed { id, error_code: Some(&code), error_message: msg },
+            "batch.cancelled" => Event::BatchCancelled { id },
+            "batch.expired" => Event::BatchExpired { id },
+            "interaction.requires_action" => Event::InteractionRequiresAction { id },
+            "interaction.completed" => Event::InteractionCompleted { id },
+            "interaction.failed" => Event::InteractionFailed { id, error_code: Some(&code), error_message: msg },
+            "interaction.cancelled" => Event::InteractionCancelled { id },
+            "video.generated" => Event::VideoGenerated { id, output_file_uri: uri, file_name: name },
+            other => panic!("not in the catalog: {other}"),
+        }
+    };
+    for (t, _) in CATALOG {
         let env = full(t);
         assert!(env.is_known_type(), "{t}");
         assert_eq!(env.event_type, *t);
         assert_eq!(env.version.as_deref(), Some("v1"));
         assert_eq!(env.timestamp.as_deref(), Some("2026-01-22T12:00:00Z"));
-        check(&env);
+        assert_eq!(env.event(), expected(t), "{t}");
         // key_fields lists the catalog fields present, in catalog order.
         let names: Vec<&str> = env.key_fields().iter().map(|(n, _)| *n).collect();
-        let catalog: Vec<&str> = CATALOG.iter().find(|(c, _)| c == t).unwrap().1.iter().copied().filter(|f| *f != "video_uri").collect();
+        let catalog: Vec<&str> =
+            CATALOG.iter().find(|(c, _)| c == t).unwrap().1.iter().copied().filter(|f| *f != "video_uri").collect();
         assert_eq!(names, catalog, "{t}");
     }
 }
@@ -68,7 +73,9 @@ fn error_code_keeps_any_json_type() {
     for code in [json!(7), json!("RESOURCE_EXHAUSTED"), json!({"grpc": 8})] {
         let env = parse(&json!({"type": "interaction.failed", "data": {"error_code": code}}));
         match env.event() {
-            Event::InteractionFailed { error_code, id: None, error_message: None } => assert_eq!(error_code, Some(&code)),
+            Event::InteractionFailed { error_code, id: None, error_message: None } => {
+                assert_eq!(error_code, Some(&code))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -77,7 +84,10 @@ fn error_code_keeps_any_json_type() {
 #[test]
 fn video_uri_fallback() {
     let only_video_uri = parse(&json!({"type": "video.generated", "data": {"id": "v", "video_uri": "gs://v.mp4"}}));
-    assert_eq!(only_video_uri.event(), Event::VideoGenerated { id: Some("v"), output_file_uri: Some("gs://v.mp4"), file_name: None });
+    assert_eq!(
+        only_video_uri.event(),
+        Event::VideoGenerated { id: Some("v"), output_file_uri: Some("gs://v.mp4"), file_name: None }
+    );
     // output_file_uri wins when both are present.
     let both = parse(&json!({"type": "video.generated", "data": {"output_file_uri": "gs://a", "video_uri": "gs://b"}}));
     assert_eq!(both.event(), Event::VideoGenerated { id: None, output_file_uri: Some("gs://a"), file_name: None });
@@ -111,9 +121,14 @@ fn no_optional_field_is_required() {
         let null_data = parse(&json!({"type": t, "data": null}));
         assert_eq!(null_data.event(), bare.event());
     }
-    assert_eq!(parse(&json!({"type": "batch.failed"})).event(), Event::BatchFailed { id: None, error_code: None, error_message: None });
+    assert_eq!(
+        parse(&json!({"type": "batch.failed"})).event(),
+        Event::BatchFailed { id: None, error_code: None, error_message: None }
+    );
     // Fields of the wrong JSON type are absent from the typed view but kept in the envelope.
-    let odd = parse(&json!({"type": "batch.succeeded", "version": 2, "timestamp": 1700000000, "data": {"id": 5, "output_file_uri": null}}));
+    let odd = parse(
+        &json!({"type": "batch.succeeded", "version": 2, "timestamp": 1700000000, "data": {"id": 5, "output_file_uri": null}}),
+    );
     assert_eq!(odd.event(), Event::BatchSucceeded { id: None, output_file_uri: None });
     assert_eq!((odd.version.clone(), odd.timestamp.clone()), (None, None));
     assert_eq!(odd.extra["version"], 2);

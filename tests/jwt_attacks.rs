@@ -304,9 +304,9 @@ fn altered_claims_under_the_original_signature_are_refused() {
 #[test]
 fn malformed_tokens() {
     for (token, want) in [
-        ("a.b.c", ("jwt_malformed", 400)),   // the header is not base64url of JSON
+        ("a.b.c", ("jwt_malformed", 400)), // the header is not base64url of JSON
         ("..", ("jwt_malformed", 400)),
-        ("W10.e30.AA", ("jwt_malformed", 400)), // header `[]`
+        ("W10.e30.AA", ("jwt_malformed", 400)),     // header `[]`
         ("e30.e30.", ("jwt_alg_not_allowed", 401)), // header `{}`: no alg
         ("eyJhbGciOiJSUzI1NiJ9.!!!.AA", ("no_supported_signature", 401)), // not JWS-shaped
         ("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.A", ("jwt_malformed", 400)), // 1 base64 digit

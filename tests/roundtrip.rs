@@ -124,12 +124,23 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let ok = v.verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: Some(format!("ed-{i}")) });
         // A JWK without kid, alg or use is still an Ed25519 signing key.
-        let bare = Jwks::parse(json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": k.public_key().to_jwk_x()}]}).to_string().as_bytes()).unwrap();
-        let ok = Verifier::builder().jwks(bare).build().verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
+        let bare = Jwks::parse(
+            json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": k.public_key().to_jwk_x()}]}).to_string().as_bytes(),
+        )
+        .unwrap();
+        let ok = Verifier::builder()
+            .jwks(bare)
+            .build()
+            .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
+            .unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: None });
         // PublicKey::to_jwk publishes the same key, which verifies the same delivery.
         let published = Jwks::parse(json!({"keys": [k.public_key().to_jwk("p")]}).to_string().as_bytes()).unwrap();
-        let ok = Verifier::builder().jwks(published).build().verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
+        let ok = Verifier::builder()
+            .jwks(published)
+            .build()
+            .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
+            .unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: Some("p".into()) });
     }
 }
@@ -280,10 +291,7 @@ fn detailed_report_valid_tampered_expired() {
 #[test]
 fn detailed_report_for_v1a_and_jwt() {
     let sk = seed_key();
-    let v = Verifier::builder()
-        .public_key(sk.public_key())
-        .jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")]))
-        .build();
+    let v = Verifier::builder().public_key(sk.public_key()).jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")])).build();
     let ts = NOW.to_string();
     let v1a = sign_v1a(&sk, "m", NOW, GEMINI_BODY.as_bytes());
     let r = same_verdict(&v, GEMINI_BODY.as_bytes(), headers("m", &ts, &v1a), NOW);

@@ -24,7 +24,14 @@ fn reference_vectors_sign_and_verify() {
     assert_eq!(ok.id, REF_ID);
     assert_eq!(ok.timestamp, REF_TS);
     assert!(ok.event.is_none(), "not an envelope, accepted under PayloadRule::Any");
-    let ok2 = verify(&v1_verifier(&[SECRET_2]), body2.as_bytes(), "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", "1649367553", sig2, 1649367553);
+    let ok2 = verify(
+        &v1_verifier(&[SECRET_2]),
+        body2.as_bytes(),
+        "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk",
+        "1649367553",
+        sig2,
+        1649367553,
+    );
     assert!(ok2.is_ok());
 }
 
@@ -120,9 +127,15 @@ fn negative_cases_for_both_reference_vectors() {
         let b = body.as_bytes();
         let all = [("webhook-id", id), ("webhook-timestamp", ts_text.as_str()), ("webhook-signature", valid)];
         for skip in 0..3 {
-            let headers: Vec<(&str, &str)> = all.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, h)| *h).collect();
+            let headers: Vec<(&str, &str)> =
+                all.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, h)| *h).collect();
             let err = v.verify(b, headers, ts).unwrap_err();
-            assert_eq!(err, hookwall::Rejection::MissingHeader([hookwall::HeaderName::Id, hookwall::HeaderName::Timestamp, hookwall::HeaderName::Signature][skip]));
+            assert_eq!(
+                err,
+                hookwall::Rejection::MissingHeader(
+                    [hookwall::HeaderName::Id, hookwall::HeaderName::Timestamp, hookwall::HeaderName::Signature][skip]
+                )
+            );
             assert_eq!(err.http_status(), 400);
         }
         let err = verify(&v, b, id, "hello", valid, ts).unwrap_err();
@@ -147,7 +160,18 @@ fn negative_cases_for_both_reference_vectors() {
 #[test]
 fn other_timestamp_forms_are_invalid() {
     let v = reference();
-    for ts in ["", " ", "01614265330", "+1614265330", "-1614265330", "1614265330.0", "1.6e9", "0x60380AF2", "99999999999999999999", "1614265330\u{0}"] {
+    for ts in [
+        "",
+        " ",
+        "01614265330",
+        "+1614265330",
+        "-1614265330",
+        "1614265330.0",
+        "1.6e9",
+        "0x60380AF2",
+        "99999999999999999999",
+        "1614265330\u{0}",
+    ] {
         let err = verify(&v, REF_BODY.as_bytes(), REF_ID, ts, REF_SIG, REF_TS).unwrap_err();
         assert!(["invalid_timestamp", "invalid_header"].contains(&err.code()), "{ts:?}: {}", err.code());
         assert_eq!(err.http_status(), 400, "{ts:?}");
@@ -159,9 +183,14 @@ fn other_timestamp_forms_are_invalid() {
 #[test]
 fn huge_tolerances_never_panic() {
     for tolerance in [u64::MAX, 1 << 63, i64::MAX as u64 + 1] {
-        let v = Verifier::builder().secret(secret(SECRET_1)).tolerance_seconds(tolerance).payload(PayloadRule::Any).build();
+        let v =
+            Verifier::builder().secret(secret(SECRET_1)).tolerance_seconds(tolerance).payload(PayloadRule::Any).build();
         for now in [0, 1 << 63, u64::MAX] {
-            let report = v.verify_detailed(REF_BODY.as_bytes(), [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG)], now);
+            let report = v.verify_detailed(
+                REF_BODY.as_bytes(),
+                [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG)],
+                now,
+            );
             let plain = verify(&v, REF_BODY.as_bytes(), REF_ID, "1614265330", REF_SIG, now);
             assert_eq!(plain, report.verdict);
         }
@@ -172,7 +201,11 @@ fn huge_tolerances_never_panic() {
                 s if s < 0 => "timestamp_too_old",
                 _ => "timestamp_too_new",
             };
-            assert_eq!(code(verify(&v, REF_BODY.as_bytes(), REF_ID, ts, REF_SIG, now)), want, "{ts} at {now}, tolerance {tolerance}");
+            assert_eq!(
+                code(verify(&v, REF_BODY.as_bytes(), REF_ID, ts, REF_SIG, now)),
+                want,
+                "{ts} at {now}, tolerance {tolerance}"
+            );
         }
     }
 }
@@ -181,9 +214,19 @@ fn huge_tolerances_never_panic() {
 fn duplicate_headers() {
     let v = reference();
     let b = REF_BODY.as_bytes();
-    let same = [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG), ("Webhook-Id", REF_ID)];
+    let same = [
+        ("webhook-id", REF_ID),
+        ("webhook-timestamp", "1614265330"),
+        ("webhook-signature", REF_SIG),
+        ("Webhook-Id", REF_ID),
+    ];
     assert_eq!(code(v.verify(b, same, REF_TS)), "ok", "a repeated header with the same value is harmless");
-    let differ = [("webhook-id", REF_ID), ("webhook-timestamp", "1614265330"), ("webhook-signature", REF_SIG), ("webhook-timestamp", "1614265331")];
+    let differ = [
+        ("webhook-id", REF_ID),
+        ("webhook-timestamp", "1614265330"),
+        ("webhook-signature", REF_SIG),
+        ("webhook-timestamp", "1614265331"),
+    ];
     let err = v.verify(b, differ, REF_TS).unwrap_err();
     assert_eq!(err, hookwall::Rejection::DuplicateHeader(hookwall::HeaderName::Timestamp));
     assert_eq!(err.http_status(), 400);
@@ -246,7 +289,8 @@ fn gemini_rotation_two_entries_either_secret() {
     }
     // A receiver holding both secrets (rotation) reports which one matched.
     let both = Verifier::builder().secret(secret(SECRET_2)).secret(secret(SECRET_1)).build();
-    let ok = verify(&both, body, GEMINI_ID, "1674087231", "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=", GEMINI_TS).unwrap();
+    let ok = verify(&both, body, GEMINI_ID, "1674087231", "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=", GEMINI_TS)
+        .unwrap();
     assert_eq!(ok.key, hookwall::MatchedKey::Secret { index: 1 });
 }
 
@@ -254,8 +298,15 @@ fn gemini_rotation_two_entries_either_secret() {
 fn gemini_tamper_fails() {
     let tampered = GEMINI_BODY.replace("\"v1\",", "\"v1\", ");
     let v = Verifier::builder().secret(secret(SECRET_1)).build();
-    let err = verify(&v, tampered.as_bytes(), GEMINI_ID, "1674087231", "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=", GEMINI_TS)
-        .unwrap_err();
+    let err = verify(
+        &v,
+        tampered.as_bytes(),
+        GEMINI_ID,
+        "1674087231",
+        "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=",
+        GEMINI_TS,
+    )
+    .unwrap_err();
     assert_eq!((err.code(), err.http_status()), ("no_matching_signature", 401));
 }
 
