@@ -113,6 +113,14 @@ fn bad_signatures() {
             let err = verify(&v, body.as_bytes(), id, &ts_text, sig, ts).unwrap_err();
             assert_eq!((err.code(), err.http_status()), (want, status), "{sig}");
         }
+        // The valid MAC with one byte changed, at each end and in the middle: the whole MAC counts.
+        let mac = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, raw).unwrap();
+        for i in [0, 15, 31] {
+            let mut changed = mac.clone();
+            changed[i] ^= 0x01;
+            let sig = format!("v1,{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &changed));
+            assert_eq!(code(verify(&v, body.as_bytes(), id, &ts_text, &sig, ts)), "no_matching_signature", "byte {i}");
+        }
         // The signature of the other vector (valid base64, right length, wrong MAC).
         let other = if secret_text == SECRET_1 { REFERENCE[1].4 } else { REFERENCE[0].4 };
         assert_eq!(code(verify(&v, body.as_bytes(), id, &ts_text, other, ts)), "no_matching_signature");
