@@ -57,7 +57,7 @@ pub enum Rejection {
     TimestampTooOld { age_seconds: u64, tolerance_seconds: u64 },
     /// The timestamp is further in the future than the tolerance allows.
     TimestampTooNew { ahead_seconds: u64, tolerance_seconds: u64 },
-    /// `webhook-signature` lists more entries than hookwall will try.
+    /// `webhook-signature` lists more entries (or more `v1a` entries) than hookwall will try.
     TooManySignatures { limit: usize },
     /// No entry of `webhook-signature` uses a scheme hookwall knows (`v1`, `v1a`, a JWT).
     NoSupportedSignature,
@@ -89,6 +89,8 @@ pub enum Rejection {
     JwtNotYetValid,
     /// `iat` is in the future (beyond the tolerance).
     JwtIssuedInFuture,
+    /// The JWT has neither `exp` nor `iat`, so nothing limits how long it can be replayed.
+    JwtMissingTimeClaim,
     /// `aud` is missing or does not contain the configured audience.
     JwtAudienceMismatch,
     /// The JWT verified, but nothing in it binds the body that came with it.
@@ -124,6 +126,7 @@ impl Rejection {
         "jwt_expired",
         "jwt_not_yet_valid",
         "jwt_issued_in_future",
+        "jwt_missing_time_claim",
         "jwt_audience_mismatch",
         "jwt_body_not_bound",
         "invalid_payload",
@@ -156,6 +159,7 @@ impl Rejection {
             Rejection::JwtExpired => "jwt_expired",
             Rejection::JwtNotYetValid => "jwt_not_yet_valid",
             Rejection::JwtIssuedInFuture => "jwt_issued_in_future",
+            Rejection::JwtMissingTimeClaim => "jwt_missing_time_claim",
             Rejection::JwtAudienceMismatch => "jwt_audience_mismatch",
             Rejection::JwtBodyNotBound => "jwt_body_not_bound",
             Rejection::InvalidPayload => "invalid_payload",
@@ -220,7 +224,7 @@ impl fmt::Display for Rejection {
                 "the timestamp is {ahead_seconds} s in the future, more than the {tolerance_seconds} s tolerance; check the sender's and receiver's clocks"
             ),
             Rejection::TooManySignatures { limit } => {
-                write!(f, "webhook-signature lists more than {limit} entries")
+                write!(f, "webhook-signature lists more than {limit} entries (of one scheme, or in all)")
             }
             Rejection::NoSupportedSignature => f.write_str(
                 "webhook-signature has no entry in a supported scheme (v1, v1a or an RS256 JWT)",
@@ -252,6 +256,9 @@ impl fmt::Display for Rejection {
             Rejection::JwtExpired => f.write_str("the JWT has expired (exp is past, beyond the tolerance)"),
             Rejection::JwtNotYetValid => f.write_str("the JWT is not valid yet (nbf is in the future, beyond the tolerance)"),
             Rejection::JwtIssuedInFuture => f.write_str("the JWT was issued in the future (iat, beyond the tolerance); check clocks"),
+            Rejection::JwtMissingTimeClaim => f.write_str(
+                "the JWT has neither exp nor iat, so a captured token could be replayed forever; the sender must date its tokens",
+            ),
             Rejection::JwtAudienceMismatch => f.write_str("the JWT's aud does not contain the configured audience"),
             Rejection::JwtBodyNotBound => f.write_str(
                 "the JWT verified but does not bind this body (no matching body_sha256 claim and no embedded event equal to the body), so the body could have been swapped",

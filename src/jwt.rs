@@ -3,8 +3,9 @@
 //! Strict by construction: `alg` must be `RS256` (never `none`, never `HS*`, so an RSA public
 //! key can never be used as an HMAC secret); the key is the JWKS's RSA key with the token's
 //! `kid` (never `jwk`/`jku`/`x5u`/`x5c` from the request); moduli under 2048 bits are refused;
-//! `crit` is refused; `exp`/`nbf`/`iat` are checked with the delivery's tolerance; `aud` is
-//! enforced when configured. Because the docs do not say how the body is bound to the token,
+//! `crit` is refused; `exp`/`nbf`/`iat` are checked with the delivery's tolerance, at least one
+//! of `exp`/`iat` is required, and without `exp` a token expires [`MAX_TOKEN_AGE_SECONDS`] after
+//! its `iat` (bounding replays under a fresh webhook-id); `aud` is enforced when configured. Because the docs do not say how the body is bound to the token,
 //! a verified token is accepted only when it binds the body (see [`Binding`]).
 
 use alloc::string::String;
@@ -140,10 +141,19 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, Rejec
     }
 }
 
+/// Longest a token may be used after its `iat` when it has no `exp`: the sender's 24 h retry
+/// window (plus the tolerance). It bounds replays of a captured token under a fresh webhook-id.
+pub const MAX_TOKEN_AGE_SECONDS: u64 = 24 * 3600;
+
 fn check_times(claims: &Map<String, Value>, cx: &JwtContext<'_>) -> Result<(), Rejection> {
     let now = i128::from(cx.now);
     let tol = i128::from(cx.tolerance);
-    if let Some(exp) = numeric(claims, "exp")?
+    let exp = numeric(claims, "exp")?;
+    let iat = numeric(claims, "iat")?;
+    if exp.is_none() && iat.is_none() {
+        return Err(Rejection::JwtMissingTimeClaim);
+    }
+    if let Some(exp) = exp
         && now > i128::from(exp) + tol
     {
         return Err(Rejection::JwtExpired);
@@ -153,10 +163,13 @@ fn check_times(claims: &Map<String, Value>, cx: &JwtContext<'_>) -> Result<(), R
     {
         return Err(Rejection::JwtNotYetValid);
     }
-    if let Some(iat) = numeric(claims, "iat")?
-        && i128::from(iat) > now + tol
-    {
-        return Err(Rejection::JwtIssuedInFuture);
+    if let Some(iat) = iat {
+        if i128::from(iat) > now + tol {
+            return Err(Rejection::JwtIssuedInFuture);
+        }
+        if exp.is_none() && now - i128::from(iat) > i128::from(MAX_TOKEN_AGE_SECONDS) + tol {
+            return Err(Rejection::JwtExpired);
+        }
     }
     Ok(())
 }

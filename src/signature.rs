@@ -12,6 +12,9 @@ use crate::error::Rejection;
 
 /// Most entries hookwall will look at in one header; more is refused, not truncated.
 pub const MAX_ENTRIES: usize = 32;
+/// Most `v1a` entries in one header. Each costs one Ed25519 check per trusted key, each hashing
+/// the whole body, so this bounds what a forged request can cost; senders put one per key.
+pub const MAX_V1A_ENTRIES: usize = 4;
 
 /// Signing schemes hookwall verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -70,7 +73,8 @@ impl Entry<'_> {
     }
 }
 
-/// Splits and classifies the list. Fails only when there are more than [`MAX_ENTRIES`].
+/// Splits and classifies the list. Fails only when there are more than [`MAX_ENTRIES`], or
+/// more than [`MAX_V1A_ENTRIES`] `v1a` entries.
 ///
 /// ```
 /// use hookwall::signature::{parse_list, Entry};
@@ -82,11 +86,19 @@ impl Entry<'_> {
 /// ```
 pub fn parse_list(header: &str) -> Result<Vec<(&str, Entry<'_>)>, Rejection> {
     let mut out = Vec::new();
+    let mut v1a = 0;
     for raw in header.split(' ').filter(|s| !s.is_empty()) {
         if out.len() == MAX_ENTRIES {
             return Err(Rejection::TooManySignatures { limit: MAX_ENTRIES });
         }
-        out.push((raw, classify(raw)));
+        let entry = classify(raw);
+        if entry.scheme() == Some(Scheme::V1a) {
+            v1a += 1;
+            if v1a > MAX_V1A_ENTRIES {
+                return Err(Rejection::TooManySignatures { limit: MAX_V1A_ENTRIES });
+            }
+        }
+        out.push((raw, entry));
     }
     Ok(out)
 }
