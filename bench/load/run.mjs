@@ -1,7 +1,7 @@
 // Bounded load on loopback: signed traffic mixed with invalid traffic, against hookwall's worker
 // and against the plain JavaScript worker (bench/load/js-worker), one after the other in the same
 // run, each in workerd (Miniflare) in front of the same kind of real local origin.
-// Usage: node bench/load/run.mjs [seconds-per-worker=60] [connections=10]
+// Usage: node bench/load/run.mjs [seconds-per-worker=60] [connections=10] [invalid-share=0.2]
 import crypto from "node:crypto";
 import os from "node:os";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -17,7 +17,7 @@ const SECONDS = Number(process.argv[2] ?? 60);
 const CONNECTIONS = Number(process.argv[3] ?? 10);
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
-const INVALID_SHARE = 0.2;
+const INVALID_SHARE = Number(process.argv[4] ?? 0.2);
 
 // Bundle the JS baseline (standardwebhooks and its dependencies) with wrangler's esbuild.
 mkdirSync(`${root}bench/load/js-worker/dist`, { recursive: true });
