@@ -108,7 +108,8 @@ fn bench(c: &mut Criterion) {
         bn.iter(|| rotation.verify(black_box(&big), black_box(h), NOW).unwrap_err())
     });
     let wrong_v1a =
-        vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_V1A_ENTRIES].join(" ");
+        vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_V1A_ENTRIES]
+            .join(" ");
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1a.as_str())];
     assert_eq!(three_keys.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
     w.bench_function("v1a/256KiB/4-wrong-entries/3-jwks-keys", |bn| {

@@ -158,7 +158,14 @@ fn the_unmodified_base_delivery_verifies() {
     let sig = sign_v1(&secret, "msg_adv", NOW, body);
     let v = Verifier::builder().secret(secret).build();
     let now = NOW.to_string();
-    assert!(v.verify(body, [("webhook-id", "msg_adv"), ("webhook-timestamp", now.as_str()), ("webhook-signature", sig.as_str())], NOW).is_ok());
+    assert!(
+        v.verify(
+            body,
+            [("webhook-id", "msg_adv"), ("webhook-timestamp", now.as_str()), ("webhook-signature", sig.as_str())],
+            NOW
+        )
+        .is_ok()
+    );
 }
 
 #[test]

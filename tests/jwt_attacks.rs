@@ -205,7 +205,11 @@ fn time_claims() {
     let day = hookwall::jwt::MAX_TOKEN_AGE_SECONDS;
     assert_eq!(code(run(&v, &mk(json!({"iat": NOW - day - 300})), GEMINI_BODY)), "ok", "24 h + tolerance");
     refused(&v, &mk(json!({"iat": NOW - day - 301})), GEMINI_BODY, ("jwt_expired", 401));
-    assert_eq!(code(run(&v, &mk(json!({"iat": NOW - day - 301, "exp": NOW + 60})), GEMINI_BODY)), "ok", "exp decides when present");
+    assert_eq!(
+        code(run(&v, &mk(json!({"iat": NOW - day - 301, "exp": NOW + 60})), GEMINI_BODY)),
+        "ok",
+        "exp decides when present"
+    );
     refused(&v, &mk(json!({"exp": (NOW - 301) as f64 + 0.5})), GEMINI_BODY, ("jwt_expired", 401));
     for bad in [json!("tomorrow"), json!(true), json!([1]), json!({"t": 1})] {
         refused(&v, &mk(json!({"exp": bad})), GEMINI_BODY, ("jwt_claims_invalid", 400));
