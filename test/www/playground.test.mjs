@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
+import { readFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -13,7 +14,7 @@ const dist = join(root, "www/dist");
 const artifacts = join(root, "artifacts/www");
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
 
-let server, base, browser, context, page;
+let server, base, context, page, profile;
 const requests = [];
 
 before(async () => {
@@ -30,12 +31,14 @@ before(async () => {
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
+  // A fresh, empty profile per run; Debian's chromium, never a downloaded browser.
+  profile = await mkdtemp(join(tmpdir(), "hookwall-www-"));
+  context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
-    // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
+    headless: true,
+    viewport: { width: 1280, height: 900 },
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on("request", (r) => requests.push(r.url()));
   page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
@@ -44,8 +47,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await context?.close();
   await new Promise((r) => server.close(r));
+  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 const steps = () => page.$$eval("#v-result .step", (els) => els.map((e) => ({ name: e.dataset.step, ok: e.dataset.ok === "true", text: e.textContent })));
@@ -57,6 +61,27 @@ test("the page declares a strict Content-Security-Policy and says nothing leaves
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
   assert.match(await page.textContent("#privacy"), /never sent anywhere/);
+});
+
+test("the Content-Security-Policy is enforced: a request to another origin is blocked", async () => {
+  const probe = await context.newPage();
+  await probe.goto(base);
+  await probe.waitForSelector("body[data-ready=true]");
+  const result = await probe.evaluate(async () => {
+    const violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => violations.push(e.effectiveDirective));
+    let sent = true;
+    try {
+      await fetch("http://127.0.0.1:9/collect", { method: "POST", body: "secret" });
+    } catch {
+      sent = false;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    return { sent, violations };
+  });
+  await probe.close();
+  assert.equal(result.sent, false);
+  assert.ok(result.violations.includes("connect-src"), JSON.stringify(result.violations));
 });
 
 test("the valid reference vector verifies green", async () => {
@@ -88,14 +113,63 @@ test("an expired timestamp turns the timestamp step red", async () => {
   const ts = (await steps()).find((x) => x.name === "timestamp");
   assert.equal(ts.ok, false);
   assert.match(ts.text, /timestamp_too_old/);
-  assert.match(ts.text, /skew/);
+  assert.match(ts.text, /skew\s*-301 s \(tolerance ±300 s\)/);
+  assert.ok((await steps()).filter((x) => x.name === "signature").every((x) => x.ok), "the signature itself still matches");
 });
 
-test("rotated secrets, v1a via JWKS and the Standard Webhooks vector verify", async () => {
-  for (const name of ["rotated", "v1a", "reference"]) {
+test("rotated secrets, v1a via JWKS, an RS256 JWT and the Standard Webhooks vector verify", async () => {
+  for (const name of ["rotated", "v1a", "jwt", "reference"]) {
     await page.click(`[data-example="${name}"]`);
     assert.equal(await verdictOk(), true, name);
+    const states = await page.$$eval("#v-result .step", (els) => els.map((e) => e.dataset.state));
+    assert.ok(!states.includes("fail"), `${name}: ${states}`);
+    if (name !== "rotated") assert.ok((await steps()).every((x) => x.ok), name);
   }
+  // Rotation: the old secret's entry matched no configured key; the new one verified.
+  await page.click('[data-example="rotated"]');
+  const sig = await page.$$eval('#v-result .step[data-step="signature"]', (els) => els.map((e) => ({ state: e.dataset.state, text: e.textContent })));
+  assert.deepEqual(sig.map((x) => x.state), ["info", "ok"]);
+  assert.match(sig[0].text, /not used/);
+  assert.match(sig[1].text, /matches secret #1/);
+});
+
+test("the RS256 JWT example shows the JWT header and claims and the body binding", async () => {
+  await page.click('[data-example="jwt"]');
+  const sig = (await steps()).find((x) => x.name === "signature");
+  assert.match(sig.text, /JWT header.*"alg":"RS256"/);
+  assert.match(sig.text, /"kid":"playground-rsa-1"/);
+  assert.match(sig.text, /JWT claims \(as sent\).*"body_sha256"/);
+  assert.match(sig.text, /body bound by/);
+  assert.match(await page.textContent("#verdict"), /JWKS key playground-rsa-1/);
+  // The same token against a changed body: the core refuses the binding, and the page says so.
+  await page.fill("#v-body", (await page.inputValue("#v-body")).replace("batch_123456", "batch_654321"));
+  await page.click("#v-run");
+  assert.equal(await verdictOk(), false);
+  assert.match(await page.textContent("#verdict"), /jwt_body_not_bound/);
+});
+
+test("a failed signature shows the body's event as unverified, not green", async () => {
+  await page.click('[data-example="tampered"]');
+  const payload = await page.$eval('#v-result .step[data-step="payload"]', (e) => ({ state: e.dataset.state, text: e.textContent, bg: getComputedStyle(e).backgroundColor }));
+  assert.equal(payload.state, "info");
+  assert.match(payload.text, /unverified/);
+  const okBg = await page.$eval('#v-result .step[data-step="timestamp"]', (e) => getComputedStyle(e).backgroundColor);
+  assert.notEqual(payload.bg, okBg);
+});
+
+test("the advice under a failed step says what to do", async () => {
+  await page.click('[data-example="tampered"]');
+  assert.match(await page.textContent('#v-result .step[data-state="fail"] .tip'), /byte for byte/);
+  await page.fill("#v-body", `${await page.inputValue("#v-body")}\n`);
+  await page.click("#v-run");
+  assert.match(await page.textContent("#v-result"), /ends with a line break/);
+  await page.click('[data-example="expired"]');
+  assert.match(await page.textContent('#v-result .step[data-step="timestamp"] .tip'), /clear it/);
+  await page.fill("#v-now", "1674087231");
+  await page.fill("#v-keys", "");
+  await page.click("#v-run");
+  assert.match(await page.textContent("#verdict"), /no_key_for_scheme/);
+  assert.match(await page.textContent("#v-result"), /Add a whsec_ secret/);
 });
 
 async function signAndVerify(scheme) {
@@ -107,6 +181,7 @@ async function signAndVerify(scheme) {
   const headers = await page.textContent("#s-headers");
   assert.match(headers, new RegExp(`webhook-signature: ${scheme},`));
   assert.match(await page.textContent("#s-curl"), /^curl -sS -X POST 'http:\/\/127\.0\.0\.1:8787\/'/);
+  await page.screenshot({ path: join(artifacts, `sign-${scheme}.png`), fullPage: true });
   await page.click("#s-to-verify");
   assert.equal(await page.isVisible("#verify"), true);
   assert.equal(await verdictOk(), true, `${scheme} round trip`);
@@ -126,6 +201,54 @@ test("a pasted curl command is parsed into headers and body", async () => {
   assert.equal(await page.inputValue("#v-body"), body);
   assert.match(await page.textContent("#v-parsed"), /curl command/);
   assert.equal(await verdictOk(), true);
+});
+
+test("a pasted raw HTTP request is parsed into headers and body", async () => {
+  await page.click('[data-example="valid"]');
+  const body = await page.inputValue("#v-body");
+  const request = ["POST /webhooks/gemini HTTP/1.1", "Host: example.com", "Content-Type: application/json",
+    `Content-Length: ${body.length}`, "Webhook-Id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", "Webhook-Timestamp: 1674087231",
+    "Webhook-Signature: v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=", "", body].join("\r\n");
+  await page.fill("#v-body", "");
+  await page.fill("#v-headers", request);
+  await page.click("#v-run");
+  assert.equal(await page.inputValue("#v-body"), body);
+  assert.match(await page.textContent("#v-parsed"), /Read 6 headers and the body from the HTTP request/);
+  assert.equal(await verdictOk(), true);
+  // The same request with one byte of the body changed fails on the signature.
+  await page.fill("#v-headers", request.replace("batch_123456", "batch_123457"));
+  await page.click("#v-run");
+  assert.equal(await verdictOk(), false);
+  assert.match(await page.textContent("#verdict"), /no_matching_signature/);
+});
+
+test("the JWKS is fetched only when the user asks, and then used", async () => {
+  const p = await context.newPage();
+  const hits = [];
+  const jwks = '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"test-key-1","alg":"EdDSA","use":"sig"}]}';
+  // Answered by the test itself: no network is involved.
+  await p.route("https://keys.example.test/**", (route) => {
+    hits.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: "application/json", headers: { "access-control-allow-origin": "*" }, body: jwks });
+  });
+  await p.goto(base);
+  await p.waitForSelector("body[data-ready=true]");
+  await p.click('[data-example="v1a"]');
+  await p.fill("#v-jwks", "");
+  await p.click("#v-run");
+  assert.match(await p.textContent("#verdict"), /no_key_for_scheme/);
+  assert.deepEqual(hits, [], "nothing is fetched before the button is pressed");
+  await p.fill("#v-jwks-url", "http://keys.example.test/jwks.json");
+  await p.click("#v-fetch");
+  assert.match(await p.textContent("#v-jwks-status"), /Only https:/);
+  await p.fill("#v-jwks-url", "https://keys.example.test/jwks.json");
+  await p.click("#v-fetch");
+  await p.waitForFunction(() => /^Fetched/.test(document.getElementById("v-jwks-status").textContent));
+  assert.match(await p.textContent("#v-jwks-status"), /1 usable key: test-key-1 \(Ed25519\)/);
+  assert.deepEqual(hits, ["https://keys.example.test/jwks.json"]);
+  await p.click("#v-run");
+  assert.equal(await p.$eval("#verdict", (e) => e.dataset.ok), "true");
+  await p.close();
 });
 
 test("keyboard only: examples and verify are reachable and work with Enter", async () => {
@@ -151,6 +274,7 @@ test("bad key material is explained in words", async () => {
 
 test("readable at a phone width (375 px): no horizontal scrolling", async () => {
   const phone = await context.newPage();
+  phone.on("request", (r) => requests.push(r.url()));
   await phone.setViewportSize({ width: 375, height: 800 });
   await phone.goto(base);
   await phone.waitForSelector("body[data-ready=true]");
@@ -158,6 +282,13 @@ test("readable at a phone width (375 px): no horizontal scrolling", async () => 
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `overflows by ${overflow}px`);
   await phone.screenshot({ path: join(artifacts, "verify-failure-phone.png"), fullPage: true });
+  await phone.click('[data-example="valid"]');
+  assert.equal(await phone.$eval("#verdict", (e) => e.dataset.ok), "true");
+  await phone.screenshot({ path: join(artifacts, "verify-success-phone.png"), fullPage: true });
+  await phone.click("#tab-sign");
+  await phone.click("#s-run");
+  const signOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(signOverflow <= 0, `the Sign tab overflows by ${signOverflow}px`);
   await phone.close();
 });
 
