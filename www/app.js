@@ -120,8 +120,10 @@ function verify() {
   const source = { curl: "curl command", http: "HTTP request" }[parsed.kind];
   const notes = [...parsed.notes];
   if (source) {
+    // Split the paste into the two fields, so that later edits of either are what gets checked.
     if (parsed.body !== null) $("v-body").value = parsed.body;
-    notes.unshift(`Read ${parsed.headers.length} header${parsed.headers.length === 1 ? "" : "s"}${parsed.body !== null ? " and the body" : ""} from the ${source}.`);
+    $("v-headers").value = parsed.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
+    notes.unshift(`Read ${parsed.headers.length} header${parsed.headers.length === 1 ? "" : "s"}${parsed.body !== null ? " and the body" : ""} from the ${source}; the fields now hold them.`);
   }
   $("v-parsed").textContent = notes.join(" ");
 

@@ -61,52 +61,87 @@ function headerLine(line) {
  * Returns { kind, headers: [[name, value]], body: string | null, url?, notes: [] }.
  */
 export function parseDelivery(text) {
-  const trimmed = text.trim();
-  const notes = [];
-  if (/^curl(\s|$)/.test(trimmed)) {
-    const words = shellWords(trimmed);
-    const headers = [];
-    let body = null;
-    let url;
-    for (let i = 1; i < words.length; i++) {
-      const w = words[i];
-      const next = () => words[++i] ?? "";
-      if (w === "-H" || w === "--header") {
-        const h = headerLine(next());
-        if (h) headers.push(h);
-      } else if (["-d", "--data", "--data-raw", "--data-binary", "--data-ascii"].includes(w)) {
-        const d = next();
-        if (d.startsWith("@") && w !== "--data-raw") notes.push(`the body is read from a file (${d}); paste the body itself`);
-        else body = body === null ? d : `${body}&${d}`;
-      } else if (["-X", "--request", "-u", "--user", "-o", "--output", "-m", "--max-time", "-A", "--user-agent"].includes(w)) {
-        next();
-      } else if (w.startsWith("-")) {
-        // a flag without a value (-s, -S, -i, -v, --compressed, ...)
-      } else {
-        url = w;
-      }
-    }
-    return { kind: "curl", headers, body, url, notes };
-  }
+  const trimmed = text.trim().replace(/^\$\s+(?=curl\s)/, "");
+  if (/^curl(\.exe)?(\s|$)/.test(trimmed)) return parseCurl(trimmed.replace(/\r\n/g, "\n"));
   const lines = text.replace(/\r\n/g, "\n").split("\n");
+  while (lines.length && !lines[0].trim()) lines.shift();
+  const notes = [];
   if (/^[A-Z]+ \S+ HTTP\/\d(\.\d)?$/.test(lines[0]?.trim() ?? "")) {
     const headers = [];
     let i = 1;
     for (; i < lines.length && lines[i].trim() !== ""; i++) {
       const h = headerLine(lines[i]);
       if (h) headers.push(h);
+      else notes.push(`Ignored a line that is not "name: value": ${lines[i].slice(0, 40)}`);
     }
-    const rest = lines.slice(i + 1).join("\n");
-    return { kind: "http", headers, body: i < lines.length ? rest : null, notes };
+    const body = i < lines.length ? lines.slice(i + 1).join("\n") : null;
+    return { kind: "http", headers, body, notes: [...notes, ...lengthNote(headers, body)] };
   }
   const headers = [];
   for (const line of lines) {
     if (!line.trim()) continue;
     const h = headerLine(line);
     if (h) headers.push(h);
-    else notes.push(`ignored a line that is not "name: value": ${line.slice(0, 40)}`);
+    else notes.push(`Ignored a line that is not "name: value": ${line.slice(0, 40)}`);
   }
   return { kind: "lines", headers, body: null, notes };
+}
+
+// curl options that take a value this parser does not need.
+const CURL_VALUE_FLAGS = new Set(["-X", "--request", "-u", "--user", "-o", "--output", "-m", "--max-time", "-A", "--user-agent",
+  "-b", "--cookie", "-c", "--cookie-jar", "-e", "--referer", "-w", "--write-out", "--connect-timeout", "--retry", "-x", "--proxy",
+  "--cacert", "--cert", "--key", "-T", "--upload-file", "--resolve", "--max-filesize"]);
+const CURL_DATA_FLAGS = new Set(["-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json"]);
+
+function parseCurl(command) {
+  const words = shellWords(command);
+  const headers = [];
+  const notes = [];
+  let body = null;
+  let url;
+  for (let i = 1; i < words.length; i++) {
+    let w = words[i];
+    let value = null;
+    // -H'name: value' and -d'body' (the value glued to a short option).
+    if (/^-[HdXuoAmbewx]./.test(w) && !w.startsWith("--")) {
+      value = w.slice(2);
+      w = w.slice(0, 2);
+    }
+    const next = () => value ?? words[++i] ?? "";
+    if (w === "-H" || w === "--header") {
+      const raw = next();
+      const h = headerLine(raw);
+      if (h) headers.push(h);
+      else notes.push(`Ignored a header that is not "name: value": ${raw.slice(0, 40)}`);
+    } else if (CURL_DATA_FLAGS.has(w)) {
+      const d = next();
+      if (d.startsWith("@") && w !== "--data-raw") notes.push(`The body is read from a file (${d}); paste the body itself.`);
+      else body = body === null ? d : `${body}&${d}`;
+      if (w === "--json" && !headers.some(([k]) => k.toLowerCase() === "content-type")) headers.push(["content-type", "application/json"]);
+    } else if (w === "--url") {
+      url = next();
+    } else if (w === "-F" || w === "--form" || w === "--data-urlencode") {
+      next();
+      notes.push(`${w} builds a body curl encodes itself; paste the raw body instead.`);
+    } else if (CURL_VALUE_FLAGS.has(w)) {
+      next();
+    } else if (w.startsWith("-")) {
+      // a flag without a value (-s, -S, -i, -v, --compressed, ...)
+    } else {
+      url = w;
+    }
+  }
+  if (body === null) notes.push("The command has no body (-d, --data-raw, --data-binary); paste the body separately.");
+  return { kind: "curl", headers, body, url, notes: [...notes, ...lengthNote(headers, body)] };
+}
+
+/** A Content-Length that disagrees with the pasted body usually means bytes were added or lost in the copy. */
+function lengthNote(headers, body) {
+  const declared = headers.find(([k]) => k.toLowerCase() === "content-length")?.[1];
+  if (body === null || declared === undefined || !/^\d+$/.test(declared)) return [];
+  const actual = new TextEncoder().encode(body).length;
+  if (Number(declared) === actual) return [];
+  return [`Content-Length says ${declared} bytes but the pasted body has ${actual}: the copy may have added or lost bytes (a trailing newline, changed line endings), and any changed byte changes the signature.`];
 }
 
 /** A curl command that POSTs the delivery (single-quoted for POSIX shells). */

@@ -199,7 +199,8 @@ test("a pasted curl command is parsed into headers and body", async () => {
   await page.fill("#v-headers", curl);
   await page.click("#v-run");
   assert.equal(await page.inputValue("#v-body"), body);
-  assert.match(await page.textContent("#v-parsed"), /curl command/);
+  assert.match(await page.textContent("#v-parsed"), /Read 4 headers and the body from the curl command/);
+  assert.match(await page.inputValue("#v-headers"), /^content-type: application\/json\nwebhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W\n/);
   assert.equal(await verdictOk(), true);
 });
 
