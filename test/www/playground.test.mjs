@@ -105,6 +105,10 @@ test("a one-byte tamper turns the signature step red, with the expected signatur
   assert.match(sig.map((x) => x.text).join(" "), /expected with secret #1/);
   assert.ok((await steps()).find((x) => x.name === "timestamp").ok, "the timestamp itself is fine");
   await page.screenshot({ path: join(artifacts, "verify-failure.png"), fullPage: true });
+  // A narrower shot of the Verify section alone, for the README (docs/playground-verify.png).
+  await page.setViewportSize({ width: 960, height: 900 });
+  await page.locator("#verify").screenshot({ path: join(artifacts, "readme-verify.png") });
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test("an expired timestamp turns the timestamp step red", async () => {
