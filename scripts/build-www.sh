@@ -10,8 +10,10 @@ cargo build --locked --release --target wasm32-unknown-unknown -p hookwall-js >&
 rm -rf www/dist
 mkdir -p www/dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir www/dist/pkg target/wasm32-unknown-unknown/release/hookwall_js.wasm
-"$WASM_OPT_BIN" --strip-debug --strip-producers -Oz www/dist/pkg/hookwall_js_bg.wasm -o www/dist/pkg/hookwall_js_bg.wasm
-cp www/index.html www/app.js www/parse.js www/style.css www/dist/
+# binaryen 132 (npm): the features rustc's wasm32 target and wasm-bindgen use, named explicitly.
+"$WASM_OPT_BIN" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --strip-debug --strip-producers -Oz www/dist/pkg/hookwall_js_bg.wasm -o www/dist/pkg/hookwall_js_bg.wasm
+cp www/*.html www/*.js www/*.css www/dist/
 total_raw=0; total_gz=0
 while IFS= read -r f; do
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)

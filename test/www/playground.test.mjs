@@ -190,6 +190,11 @@ async function signAndVerify(scheme) {
   assert.equal(await page.isVisible("#verify"), true);
   assert.equal(await verdictOk(), true, `${scheme} round trip`);
   assert.match(await page.textContent("#verdict"), new RegExp(`signed with ${scheme}`));
+  // The decoded event, with the fields of its type.
+  const payload = (await steps()).find((x) => x.name === "payload");
+  assert.match(payload.text, /type\s*video\.generated/);
+  assert.match(payload.text, /output_file_uri\s*gs:\/\/my-bucket\/videos\//);
+  assert.match(payload.text, /file_name\s*files\/video_/);
 }
 
 test("sign then verify round trip, v1", () => signAndVerify("v1"));
@@ -268,6 +273,45 @@ test("keyboard only: examples and verify are reachable and work with Enter", asy
   assert.equal(await verdictOk(), true);
   const unlabeled = await page.$$eval("input, textarea, select", (els) => els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).map((e) => e.id));
   assert.deepEqual(unlabeled, [], "every field has a label");
+});
+
+test("keyboard only: the Sign tab, and Ctrl+Enter from a field", async () => {
+  await page.focus("#tab-verify");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-sign");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.isVisible("#sign"), true);
+  await page.focus("#s-body");
+  await page.keyboard.press("Control+Enter");
+  assert.match(await page.textContent("#s-headers"), /webhook-signature: v1a?,/);
+  await page.focus("#s-to-verify");
+  await page.keyboard.press("Enter");
+  assert.equal(await verdictOk(), true);
+  await page.focus("#v-body");
+  await page.keyboard.press("End");
+  await page.keyboard.type(" ");
+  await page.keyboard.press("Control+Enter");
+  assert.equal(await verdictOk(), false);
+});
+
+test("works offline once loaded: verify and sign need no network", async () => {
+  const p = await context.newPage();
+  p.on("request", (r) => requests.push(r.url()));
+  await p.goto(base);
+  await p.waitForSelector("body[data-ready=true]");
+  await context.setOffline(true);
+  try {
+    await p.click('[data-example="v1a"]');
+    assert.equal(await p.$eval("#verdict", (e) => e.dataset.ok), "true");
+    await p.click("#tab-sign");
+    await p.click("#s-new-secret");
+    await p.click("#s-run");
+    await p.click("#s-to-verify");
+    assert.equal(await p.$eval("#verdict", (e) => e.dataset.ok), "true");
+  } finally {
+    await context.setOffline(false);
+    await p.close();
+  }
 });
 
 test("bad key material is explained in words", async () => {
