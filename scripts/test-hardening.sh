@@ -1,10 +1,33 @@
 #!/usr/bin/env bash
-# Hardening checks that are not plain tests: a fuzz smoke run of every cargo-fuzz target
-# (FUZZ_SECONDS each, default 30) and a short load run (LOAD_SECONDS per worker, default 20).
-# The adversarial and fault-injection suites run with the worker suite (test/worker/).
+# Every hardening check, failing on the first broken one:
+#   1. the adversarial table against the core (cargo test --test adversarial);
+#   2. the adversarial table and the fault-injection cases end to end against the worker in
+#      workerd (test/worker/adversarial.test.mjs, test/worker/faults.test.mjs);
+#   3. a fuzz smoke run of every cargo-fuzz target (FUZZ_SECONDS each, default 30);
+#   4. a short load run of both workers (LOAD_SECONDS each, default 20), which fails when a valid
+#      delivery is lost or a forged one is forwarded.
+# SKIP_FUZZ=1 or SKIP_LOAD=1 leave out steps 3 or 4 (for a quick local run).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
-[ -f crates/worker/build/index_bg.wasm ] || bash scripts/build-worker.sh
-bash scripts/load.sh "${LOAD_SECONDS:-20}"
+step() { printf '\n== hardening: %s\n' "$*" >&2; }
+
+step "adversarial table, core"
+cargo test --quiet --test adversarial
+
+step "build the worker"
+bash scripts/build-worker.sh
+
+step "adversarial table and fault injection, worker in workerd"
+node --test --test-concurrency=1 test/worker/adversarial.test.mjs test/worker/faults.test.mjs
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  step "fuzz smoke, ${FUZZ_SECONDS:-30} s per target"
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+fi
+
+if [ "${SKIP_LOAD:-0}" != 1 ]; then
+  step "load, ${LOAD_SECONDS:-20} s per worker"
+  bash scripts/load.sh "${LOAD_SECONDS:-20}"
+fi
+step "all hardening checks passed"
