@@ -16,6 +16,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 let server, base, context, page, profile;
 const requests = [];
+const consoleErrors = [];
 
 before(async () => {
   await mkdir(artifacts, { recursive: true });
@@ -42,6 +43,12 @@ before(async () => {
   page = await context.newPage();
   page.on("request", (r) => requests.push(r.url()));
   page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  // Any request or inline code the page's own CSP blocks is recorded and checked at the end.
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
   await page.goto(base);
   await page.waitForSelector("body[data-ready=true]");
 });
@@ -339,6 +346,11 @@ test("readable at a phone width (375 px): no horizontal scrolling", async () => 
   const signOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(signOverflow <= 0, `the Sign tab overflows by ${signOverflow}px`);
   await phone.close();
+});
+
+test("the page never tripped its own Content-Security-Policy and logged no errors", async () => {
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(consoleErrors, []);
 });
 
 test("nothing typed left the page: only the page's own files were requested", () => {
