@@ -152,6 +152,7 @@ test("the RS256 JWT example shows the JWT header and claims and the body binding
   assert.match(sig.text, /JWT claims \(as sent\).*"body_sha256"/);
   assert.match(sig.text, /body bound by/);
   assert.match(await page.textContent("#verdict"), /JWKS key playground-rsa-1/);
+  await page.screenshot({ path: join(artifacts, "verify-jwt.png"), fullPage: true });
   // The same token against a changed body: the core refuses the binding, and the page says so.
   await page.fill("#v-body", (await page.inputValue("#v-body")).replace("batch_123456", "batch_654321"));
   await page.click("#v-run");
