@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { fork } from "node:child_process";
 import os from "node:os";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -71,6 +71,38 @@ function delivery(prefix, n) {
   return { id, valid, body, headers };
 }
 
+// CPU time of each worker's own workerd process (user + system, from /proc): a per-request cost
+// that does not depend on how busy the rest of the machine is, unlike req/s and latency.
+const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+function descendantWorkerds() {
+  const procs = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      procs.push({ pid: Number(pid), ppid, comm });
+    } catch {}
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+  }
+  return new Set(procs.filter((p) => mine.has(p.pid) && p.comm.startsWith("workerd")).map((p) => p.pid));
+}
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime
+    } catch {}
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
 function startOriginProcess() {
   const child = fork(new URL("./origin-proc.mjs", import.meta.url), [], { env: { ...process.env, ORIGIN_SECRET } });
   const next = () => new Promise((resolve, reject) => { child.once("message", resolve); child.once("exit", reject); });
@@ -110,30 +142,33 @@ function fire(url, seconds, pool, onAnswer) {
 
 async function start(name, spec) {
   const origin = await startOriginProcess();
+  const workerdBefore = descendantWorkerds();
   const mf = new Miniflare(convertV4MiniflareOptions({
     modulesRoot: spec.modulesRoot, modules: spec.modules, compatibilityDate: "2025-09-01",
     kvNamespaces: ["JWKS_CACHE", "SEEN_IDS"], bindings: spec.bindings(origin), cf: false,
     host: "127.0.0.1", port: 0, handleStructuredLogs() {},
   }));
   const url = (await mf.ready).href;
+  const workerd = [...descendantWorkerds()].filter((pid) => !workerdBefore.has(pid));
   const tag = name.replace(/\W+/g, "").slice(0, 8);
   // Warm-up (not measured, not counted): the isolate starts and the wasm tiers up.
   const warm = Array.from({ length: WARMUP_SECONDS * POOL_PER_SECOND }, (_, n) => delivery(`${tag}_warm`, n));
   await fire(url, WARMUP_SECONDS, warm);
-  return { name, mf, origin, url, tag, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0 };
+  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0 };
 }
 
 /** One measured round; the pool is signed just before it, so timestamps stay fresh in long runs. */
 async function round(w, seconds) {
   const pool = Array.from({ length: seconds * POOL_PER_SECOND }, (_, n) => delivery(`${w.tag}_${w.rounds}`, n));
+  const cpuBefore = cpuMs(w.workerd);
   const { result, used, onTheFly } = await fire(w.url, seconds, pool, (d) => w.sent.push(d));
+  await new Promise((r) => setTimeout(r, 300)); // requests still open at the stop finish
+  w.cpuMs += cpuMs(w.workerd) - cpuBefore;
   w.used += used;
   w.onTheFly += onTheFly;
   w.errors += result.errors + result.timeouts;
   w.seconds += result.duration;
   w.rounds++;
-  // Let requests still open at the stop finish before the other worker's round.
-  await new Promise((r) => setTimeout(r, 300));
 }
 
 const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
@@ -151,6 +186,7 @@ async function finish(w) {
     rps: sent.length / w.seconds,
     p50: percentile(ms, 0.5),
     p99: percentile(ms, 0.99),
+    cpuPerRequest: w.workerd.length ? w.cpuMs / w.used : NaN,
     sentValid: valid.length,
     forwarded: valid.filter((d) => received.has(d.id)).length,
     retryable: valid.filter((d) => d.status >= 500).length,
@@ -188,9 +224,11 @@ const lines = [
   "",
   "Latency is measured per request from the moment autocannon takes it to its answer; p50/p99 over every request of the run.",
   "",
-  "| worker | req/s | p50 ms | p99 ms | valid sent | forwarded | answered 5xx | invalid rejected | invalid forwarded | lost | unanswered at stop |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.sentValid} | ${r.forwarded} | ${r.retryable} | ${r.rejected} | ${r.invalidForwarded} | ${r.lost} | ${r.unanswered} |`),
+  "workerd CPU: user + system time of that worker's workerd process during the measured rounds, per request sent (includes Miniflare's local KV, which runs in the same process).",
+  "",
+  "| worker | req/s | p50 ms | p99 ms | workerd CPU ms/request | valid sent | forwarded | answered 5xx | invalid rejected | invalid forwarded | lost | unanswered at stop |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuPerRequest.toFixed(2)} | ${r.sentValid} | ${r.forwarded} | ${r.retryable} | ${r.rejected} | ${r.invalidForwarded} | ${r.lost} | ${r.unanswered} |`),
   ...rows.filter((r) => r.onTheFly).map((r) => `(${r.name}: the pre-signed pool ran out; ${r.onTheFly} requests were signed during the run)`),
 ];
 console.log(lines.join("\n"));
