@@ -3,9 +3,21 @@
 // never forwarded. The JWKS endpoint and the origin are real local servers driven into each fault.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
+import { Webhook } from "standardwebhooks";
 import {
-  startEdge, eventBody, newId, nowSeconds, signV1, ed25519Key, signV1a, jwksDoc, deliveryHeaders, sleep, SECRETS,
+  startEdge, eventBody, newId, nowSeconds, signV1, ed25519Key, signV1a, jwksDoc, deliveryHeaders, sleep, SECRETS, ORIGIN_SECRET,
 } from "./harness.mjs";
+import { startOrigin } from "../../demo/origin.mjs";
+
+/** A free port on 127.0.0.1 that nothing listens on (yet). */
+async function freePort() {
+  const s = http.createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 /** Sends a v1a delivery signed with `key`. */
 async function postV1a(edge, key, { id = newId(), body = eventBody() } = {}) {
@@ -172,6 +184,70 @@ test("origin answering 4xx then 5xx then 2xx: 502, 502, forwarded once", async (
     assert.equal(edge.origin.received.filter((e) => e.id === id).length, 1);
   } finally {
     await edge.close();
+  }
+});
+
+test("origin down (connection refused), then back on the same address: 503 while down, nothing remembered, the retry forwarded once", async () => {
+  const port = await freePort();
+  const edge = await startEdge({ vars: { ORIGIN_URL: `http://127.0.0.1:${port}/` } });
+  let origin;
+  try {
+    const id = newId();
+    const body = eventBody();
+    for (let i = 0; i < 2; i++) {
+      const r = await edge.postV1(body, { id });
+      assert.deepEqual([r.status, r.json.error], [503, "origin_unreachable"], r.text);
+      assert.ok(r.headers.get("retry-after"));
+    }
+    assert.equal(await edge.mf.getKVNamespace("SEEN_IDS").then((kv) => kv.get(`id:${id}`)), null, "an id not delivered must not be remembered");
+    origin = await startOrigin({ secret: ORIGIN_SECRET, port });
+    const forged = await edge.postV1(body, { secret: "whsec_" + Buffer.alloc(32, 5).toString("base64") });
+    assert.equal(forged.status, 401);
+    const retry = await edge.postV1(body, { id });
+    assert.equal(retry.json?.status, "forwarded", retry.text);
+    assert.equal((await edge.postV1(body, { id })).json.status, "duplicate");
+    assert.deepEqual(origin.received.map((e) => e.id), [id], "the retry arrived once, and nothing else");
+    assert.equal(origin.badSignatures, 0);
+  } finally {
+    await edge.close();
+    await origin?.close();
+  }
+});
+
+test("origin drops the connection without answering: 503 origin_unreachable, never 2xx; the retry is forwarded once it answers", async () => {
+  // A raw origin that, in "reset" mode, reads the request and destroys the socket.
+  const wh = new Webhook(ORIGIN_SECRET);
+  const state = { mode: "reset", received: [], resets: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      if (state.mode === "reset") {
+        state.resets++;
+        req.socket.destroy();
+        return;
+      }
+      wh.verify(Buffer.concat(chunks).toString("utf8"), req.headers); // throws on a bad hop
+      state.received.push(req.headers["webhook-id"]);
+      res.writeHead(200).end("{}");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const edge = await startEdge({ vars: { ORIGIN_URL: `http://127.0.0.1:${server.address().port}/` } });
+  try {
+    const id = newId();
+    const body = eventBody();
+    const first = await edge.postV1(body, { id });
+    assert.deepEqual([first.status, first.json?.error], [503, "origin_unreachable"], first.text);
+    assert.ok(state.resets >= 1, "the origin saw the request and dropped it");
+    state.mode = "ok";
+    const retry = await edge.postV1(body, { id });
+    assert.equal(retry.json?.status, "forwarded", retry.text);
+    assert.deepEqual(state.received, [id]);
+  } finally {
+    await edge.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 });
 
