@@ -26,12 +26,14 @@ mkdirSync(`${root}bench/load/js-worker/dist`, { recursive: true });
 execFileSync(`${root}node_modules/.bin/esbuild`, [`${root}bench/load/js-worker/index.js`, "--bundle", "--format=esm", "--platform=neutral",
   "--main-fields=module,main", `--outfile=${root}bench/load/js-worker/dist/index.js`, "--log-level=warning"]);
 
+// HOOKWALL_BUILD: another build of the worker to measure (an experiment, e.g. other opt-levels).
+const build = process.env.HOOKWALL_BUILD ? `${process.env.HOOKWALL_BUILD.replace(/\/$/, "")}/` : `${root}crates/worker/build/`;
 const WORKERS = {
   hookwall: {
-    modulesRoot: `${root}crates/worker/build`,
+    modulesRoot: build,
     modules: [
-      { type: "ESModule", path: `${root}crates/worker/build/index.js` },
-      { type: "CompiledWasm", path: `${root}crates/worker/build/index_bg.wasm` },
+      { type: "ESModule", path: `${build}index.js` },
+      { type: "CompiledWasm", path: `${build}index_bg.wasm` },
     ],
     bindings: (origin) => ({ ORIGIN_URL: origin.url, ORIGIN_SECRET, WEBHOOK_SECRETS: SECRET, JWKS_URL: "http://127.0.0.1:9/jwks.json" }),
   },
