@@ -420,40 +420,50 @@ export const VERSION: string = wasm.version();
 // Framework helpers. The one pitfall: the signature covers the raw bytes, so the body must not
 // be parsed (and re-serialised) before verification.
 
-type Verifies = { verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown };
+/** Anything with `verify(payload, headers)`: a `Webhook` or a `JwksVerifier`. */
+export type Verifies = { verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown };
 
-interface NodeLikeRequest {
+/** The parts of a Node `IncomingMessage` (Express, Connect, plain `http`) the helpers use. */
+export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
-  on?(event: string, listener: (...args: any[]) => void): unknown;
   readable?: boolean;
-  [key: string]: unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
 }
-interface NodeLikeResponse {
+/** The parts of a Node `ServerResponse` the helpers use. */
+export interface NodeResponseLike {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
   end(body?: string): unknown;
+  /** Express: the verified event is also put here, typed `any` by Express. */
+  locals?: Record<string, any>;
 }
 
-function readStream(req: NodeLikeRequest, limit: number): Promise<Buffer> {
+function readStream(req: NodeRequestLike, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on!("data", (c: Buffer) => {
+    req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > limit) reject(new WebhookVerificationError("body_too_large", `the body is larger than ${limit} bytes`, 413));
       else chunks.push(c);
     });
-    req.on!("end", () => resolve(Buffer.concat(chunks)));
-    req.on!("error", reject);
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
   });
 }
 
-/** The raw body of a Node request: a Buffer/string left by `express.raw()`/`express.text()`, or the unread stream. */
-export async function rawBody(req: NodeLikeRequest, limit = 256 * 1024): Promise<Uint8Array | string> {
+/**
+ * The raw body of a Node request: the Buffer/string left by `express.raw()`/`express.text()`,
+ * or the unread stream (read up to `limit` bytes). Throws `body_already_parsed` (500) when a
+ * JSON parser already consumed it, since a re-serialised body no longer matches the signature.
+ */
+export async function rawBody(req: NodeRequestLike, limit = 256 * 1024): Promise<Uint8Array | string> {
   const body = req.body;
   if (body instanceof Uint8Array || typeof body === "string") return body;
-  if (body !== undefined && body !== null && !(typeof body === "object" && Object.keys(body as object).length === 0 && req.readable)) {
+  // Express 5 leaves `req.body` undefined when no parser ran; some stacks leave `{}` on an unread stream.
+  const unread = body === undefined || body === null || (typeof body === "object" && Object.keys(body).length === 0 && req.readable);
+  if (!unread) {
     throw new WebhookVerificationError(
       "body_already_parsed",
       "the request body was already parsed as JSON; mount hookwall before express.json() or use express.raw({ type: 'application/json' })",
@@ -464,15 +474,17 @@ export async function rawBody(req: NodeLikeRequest, limit = 256 * 1024): Promise
 }
 
 /**
- * Express (or plain `http`/Connect) middleware: verifies, then sets `req.webhook` to the parsed
- * event and calls `next()`; answers 4xx/5xx JSON `{error, message}` otherwise.
+ * Express (or Connect, or plain `http` with a `next`) middleware: verifies the raw body, then
+ * sets `req.webhook` (and `res.locals.webhook` in Express) to the parsed event and calls
+ * `next()`; otherwise answers the error's status with JSON `{error, message}`.
  */
 export function webhookMiddleware(verifier: Verifies) {
-  return async (req: NodeLikeRequest, res: NodeLikeResponse, next: (err?: unknown) => void) => {
+  return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
     try {
       const body = await rawBody(req);
-      req.webhook = await verifier.verify(body, req.headers);
-      req.rawBody = body;
+      const event = await verifier.verify(body, req.headers);
+      Object.assign(req, { webhook: event, rawBody: body });
+      if (res.locals) res.locals.webhook = event;
       next();
     } catch (e) {
       if (!(e instanceof WebhookVerificationError)) return next(e);
@@ -483,43 +495,50 @@ export function webhookMiddleware(verifier: Verifies) {
   };
 }
 
-interface FastifyLike {
+/** The part of a Fastify instance `fastifyRawJson` uses. */
+export interface FastifyLike {
   addContentTypeParser(
     type: string,
     opts: { parseAs: "buffer" },
-    parser: (req: unknown, body: Uint8Array, done: (err: Error | null, body?: unknown) => void) => void,
+    parser: (req: any, body: Buffer, done: (err: Error | null, body?: unknown) => void) => void,
   ): unknown;
 }
-interface FastifyRequestLike {
+/** The parts of a Fastify request the hook uses. */
+export interface FastifyRequestLike {
   body?: unknown;
   headers: Record<string, string | string[] | undefined>;
-  [key: string]: unknown;
 }
-interface FastifyReplyLike {
+/** The parts of a Fastify reply the hook uses. */
+export interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
-  send(payload: unknown): unknown;
+  send(payload?: unknown): unknown;
 }
 
 /**
- * Fastify: keeps `application/json` bodies as raw Buffers (call once on the instance or a
- * scoped plugin) so that the hook below can verify the exact bytes.
+ * Fastify: keeps `application/json` bodies as raw Buffers (call once on the instance, or in a
+ * plugin to scope it to the webhook routes) so that the hook below can verify the exact bytes.
  */
 export function fastifyRawJson(fastify: FastifyLike): void {
   fastify.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 }
 
-/** Fastify `preHandler` hook: verifies, sets `request.webhook` to the parsed event, or replies 4xx/5xx. */
+/**
+ * Fastify `preHandler` hook: verifies the raw body and sets `request.webhook` to the parsed
+ * event, or replies with the error's status and JSON `{error, message}`.
+ */
 export function fastifyWebhookHook(verifier: Verifies) {
-  return async (request: FastifyRequestLike, reply: FastifyReplyLike) => {
+  // Replying early from an async hook: send, then return the reply (Fastify's rule).
+  return async (request: FastifyRequestLike, reply: FastifyReplyLike): Promise<unknown> => {
     const body = request.body;
     if (!(body instanceof Uint8Array) && typeof body !== "string") {
       return reply.code(500).send({ error: "body_already_parsed", message: "register fastifyRawJson(fastify) so the raw body reaches the hook" });
     }
     try {
-      request.webhook = await verifier.verify(body, request.headers);
+      (request as { webhook?: unknown }).webhook = await verifier.verify(body, request.headers);
     } catch (e) {
       if (!(e instanceof WebhookVerificationError)) throw e;
       return reply.code(e.status).send({ error: e.code, message: e.message });
     }
+    return undefined;
   };
 }

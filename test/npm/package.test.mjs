@@ -1,10 +1,11 @@
 // Packaging (issue 4): `npm pack` in pkg/, install the tarball into an empty folder (no
-// registry needed: the package has no dependencies), use it from ESM and CJS, and type-check a
-// TypeScript consumer with tsc --noEmit.
+// registry needed: the package has no dependencies), use it from ESM and CJS, type-check
+// TypeScript consumers (CJS and ESM, with Express's and Fastify's real types) with tsc --noEmit,
+// and run the README's Express and Fastify examples as written against the installed package.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync, readdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,10 @@ before(() => {
   assert.ok(files.some((f) => f.path === "dist/index.d.ts"), "types are packed");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
   run("npm", ["install", "--offline", "--no-audit", "--no-fund", join(dir, filename)], dir);
+  // The frameworks for the README examples and the typed consumer: linked from the repository's
+  // devDependencies (their own dependencies resolve from there through the real path).
+  mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
+  for (const name of ["express", "fastify", "@types/express", "@types/node"]) symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name), "dir");
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,8 +53,48 @@ test("CJS require from the installed tarball", () => {
   assert.deepEqual(JSON.parse(run(process.execPath, ["cjs.cjs"], dir)), { type: "batch.succeeded", code: "no_matching_signature" });
 });
 
+test("the installed package's exports map: import, require, types; nothing else reachable", () => {
+  const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hookwall/package.json"), "utf8"));
+  assert.equal(manifest.name, "hookwall");
+  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "import", "require"]);
+  const out = run(process.execPath, ["--input-type=module", "-e", `
+    import * as esm from "hookwall";
+    import { createRequire } from "node:module";
+    const cjs = createRequire(import.meta.url)("hookwall");
+    let deep = "blocked";
+    try { createRequire(import.meta.url)("hookwall/wasm/hookwall_js.js"); deep = "reachable"; } catch {}
+    console.log(JSON.stringify({ same: esm.Webhook === cjs.Webhook, names: Object.keys(esm).filter((n) => n !== "default").sort(), cjs: Object.keys(cjs).sort(), deep }));
+  `], dir);
+  const r = JSON.parse(out);
+  assert.equal(r.same, true, "ESM and CJS share one instance (one wasm, one error class)");
+  assert.deepEqual(r.names, r.cjs);
+  assert.equal(r.deep, "blocked");
+});
+
 test("a TypeScript consumer type-checks (and a wrong use does not)", () => {
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: [] }, files: ["consumer.ts"] }));
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: [] }, files: ["consumer.ts", "esm-consumer.mts", "frameworks.ts"] }));
+  writeFileSync(join(dir, "esm-consumer.mts"), `
+import { Webhook, JwksVerifier, WebhookVerificationError, type VerificationReport } from "hookwall";
+const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const headers = new Headers({ "webhook-id": "m" });
+const report: VerificationReport = wh.verifyDetailed(new Uint8Array(1), headers);
+if (report.verdict.ok) { const id: string = report.verdict.delivery.id; void id; } else { const code: string = report.verdict.code; void code; }
+const jv = new JwksVerifier({ jwks: { keys: [] }, fetch: globalThis.fetch, toleranceSeconds: 10 });
+const done: Promise<unknown> = jv.verify(Buffer.from("{}"), headers);
+export const isError = (e: unknown): boolean => e instanceof WebhookVerificationError && e.status >= 400;
+void done;
+`);
+  writeFileSync(join(dir, "frameworks.ts"), `
+import express from "express";
+import Fastify from "fastify";
+import { Webhook, webhookMiddleware, fastifyRawJson, fastifyWebhookHook } from "hookwall";
+const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const app = express();
+app.post("/hook", webhookMiddleware(wh), (_req: express.Request, res: express.Response) => { res.json(res.locals.webhook); });
+const f = Fastify();
+fastifyRawJson(f);
+f.post("/hook", { preHandler: fastifyWebhookHook(wh) }, async () => ({ ok: true }));
+`);
   writeFileSync(join(dir, "consumer.ts"), `
 import { Webhook, WebhookVerificationError, JwksVerifier, type VerificationReport } from "hookwall";
 const wh: Webhook = new Webhook(["whsec_a", "whsec_b"], { toleranceSeconds: 60 });
@@ -62,6 +107,48 @@ export function codeOf(e: unknown): string | undefined { return e instanceof Web
 void parsed; void report; void later;
 `);
   run(process.execPath, [tsc, "-p", "."], dir);
+  const good = readFileSync(join(dir, "consumer.ts"), "utf8");
   writeFileSync(join(dir, "consumer.ts"), `import { Webhook } from "hookwall"; new Webhook(42);\n`);
-  assert.throws(() => run(process.execPath, [tsc, "-p", "."], dir), "tsc rejects a wrong call");
+  assert.throws(() => run(process.execPath, [tsc, "-p", "."], dir), (e) => /consumer\.ts.*TS2345/.test(e.stdout), "tsc rejects a wrong call");
+  writeFileSync(join(dir, "consumer.ts"), good);
 });
+
+// The README's framework examples, extracted as written, run against the installed tarball.
+const README = readFileSync(join(root, "npm/README.md"), "utf8");
+function example(name) {
+  const m = README.match(new RegExp(`<!-- example: ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\`\\n`));
+  assert.ok(m, `README example ${name}`);
+  return m[1];
+}
+
+async function runExample(name, t) {
+  const file = join(dir, `${name}-example.mjs`);
+  writeFileSync(file, example(name));
+  const secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, PORT: "0", WHSEC: `whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,${secret}` }, stdio: ["ignore", "pipe", "pipe"] });
+  t.after(() => child.kill());
+  let out = "";
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d) => { out += d; const m = out.match(/listening on (\d+)/); if (m) resolve(Number(m[1])); });
+    child.stderr.on("data", (d) => { out += d; });
+    child.on("exit", (code) => reject(new Error(`${name} example exited ${code}: ${out}`)));
+  });
+  // Signed by the reference library with the second (rotated-in) secret.
+  const { Webhook: Ref } = await import("standardwebhooks");
+  const body = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_1","output_file_uri":"gs://b/r.jsonl"}}';
+  const ts = new Date();
+  const headers = { "content-type": "application/json", "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(ts / 1000)), "webhook-signature": new Ref(secret).sign("msg_1", ts, body) };
+  const url = `http://127.0.0.1:${port}/webhooks/gemini`;
+  const ok = await fetch(url, { method: "POST", headers, body });
+  assert.equal(ok.status, 204, out);
+  const bad = await fetch(url, { method: "POST", headers, body: body.replace("batch_1", "batch_2") });
+  assert.equal(bad.status, 401);
+  assert.equal((await bad.json()).error, "no_matching_signature");
+  const missing = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  assert.equal(missing.status, 400);
+  assert.match(out, /verified batch\.succeeded msg_1/);
+  assert.doesNotMatch(out, /batch_2/);
+}
+
+test("README Express example runs as written", (t) => runExample("express", t));
+test("README Fastify example runs as written", (t) => runExample("fastify", t));
