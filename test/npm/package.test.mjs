@@ -43,15 +43,44 @@ try { wh.verify(body + " ", headers); } catch (e) { code = e instanceof WebhookV
 console.log(JSON.stringify({ type: event.type, code }));
 `;
 
-test("ESM import from the installed tarball", () => {
-  writeFileSync(join(dir, "esm.mjs"), SCRIPT('import { Webhook, WebhookVerificationError } from "hookwall";'));
-  assert.deepEqual(JSON.parse(run(process.execPath, ["esm.mjs"], dir)), { type: "batch.succeeded", code: "no_matching_signature" });
-});
+// Node 22 (this process) and, when scripts/test-npm.sh provides it, Node 18 (the oldest supported).
+const NODES = [["this Node", process.execPath]];
+if (process.env.HOOKWALL_NODE18) NODES.push(["Node 18", process.env.HOOKWALL_NODE18]);
 
-test("CJS require from the installed tarball", () => {
-  writeFileSync(join(dir, "cjs.cjs"), SCRIPT('const { Webhook, WebhookVerificationError } = require("hookwall");'));
-  assert.deepEqual(JSON.parse(run(process.execPath, ["cjs.cjs"], dir)), { type: "batch.succeeded", code: "no_matching_signature" });
-});
+for (const [label, node] of NODES) {
+  test(`ESM import from the installed tarball (${label})`, () => {
+    writeFileSync(join(dir, "esm.mjs"), SCRIPT('import { Webhook, WebhookVerificationError } from "hookwall";'));
+    assert.deepEqual(JSON.parse(run(node, ["esm.mjs"], dir)), { type: "batch.succeeded", code: "no_matching_signature" });
+  });
+
+  test(`CJS require from the installed tarball (${label})`, () => {
+    writeFileSync(join(dir, "cjs.cjs"), SCRIPT('const { Webhook, WebhookVerificationError } = require("hookwall");'));
+    assert.deepEqual(JSON.parse(run(node, ["cjs.cjs"], dir)), { type: "batch.succeeded", code: "no_matching_signature" });
+  });
+
+  test(`JwksVerifier fetches from a local server with the runtime's fetch (${label})`, () => {
+    writeFileSync(join(dir, "jwks.mjs"), `
+import { JwksVerifier } from "hookwall";
+import http from "node:http";
+import crypto from "node:crypto";
+const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k" };
+let hits = 0;
+const server = http.createServer((q, r) => { hits++; r.writeHead(200, { "cache-control": "max-age=600" }).end(JSON.stringify({ keys: [jwk] })); });
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const jv = new JwksVerifier({ jwksUrl: \`http://127.0.0.1:\${server.address().port}/jwks.json\` });
+const ts = String(Math.floor(Date.now() / 1000));
+const body = '{"type":"batch.succeeded","data":{"id":"b"}}';
+const sig = "v1a," + crypto.sign(null, Buffer.from(\`m.\${ts}.\${body}\`), privateKey).toString("base64");
+const events = await Promise.all([1, 2, 3].map(() => jv.verify(body, new Headers({ "webhook-id": "m", "webhook-timestamp": ts, "webhook-signature": sig }))));
+let code;
+try { await jv.verify(body + " ", { "webhook-id": "m", "webhook-timestamp": ts, "webhook-signature": sig }); } catch (e) { code = e.code; }
+server.close();
+console.log(JSON.stringify({ type: events[2].type, hits, code }));
+`);
+    assert.deepEqual(JSON.parse(run(node, ["jwks.mjs"], dir)), { type: "batch.succeeded", hits: 1, code: "no_matching_signature" });
+  });
+}
 
 test("the installed package's exports map: import, require, types; nothing else reachable", () => {
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules/hookwall/package.json"), "utf8"));
