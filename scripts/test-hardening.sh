@@ -6,20 +6,23 @@
 #   3. a fuzz smoke run of every cargo-fuzz target (FUZZ_SECONDS each, default 30);
 #   4. a short load run of both workers (LOAD_SECONDS each, default 20), which fails when a valid
 #      delivery is lost or a forged one is forwarded.
-# SKIP_FUZZ=1 or SKIP_LOAD=1 leave out steps 3 or 4 (for a quick local run).
+# SKIP_FUZZ=1 or SKIP_LOAD=1 leave out steps 3 or 4 (for a quick local run); SKIP_TABLES=1 leaves
+# out steps 1 and 2 (scripts/test.sh sets it when its core and worker suites already ran them).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
 step() { printf '\n== hardening: %s\n' "$*" >&2; }
 
-step "adversarial table, core"
-cargo test --quiet --test adversarial
+if [ "${SKIP_TABLES:-0}" != 1 ]; then
+  step "adversarial table, core"
+  cargo test --quiet --test adversarial
 
-step "build the worker"
-bash scripts/build-worker.sh
+  step "build the worker"
+  bash scripts/build-worker.sh
 
-step "adversarial table and fault injection, worker in workerd"
-node --test --test-concurrency=1 test/worker/adversarial.test.mjs test/worker/faults.test.mjs
+  step "adversarial table and fault injection, worker in workerd"
+  node --test --test-concurrency=1 test/worker/adversarial.test.mjs test/worker/faults.test.mjs
+fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step "fuzz smoke, ${FUZZ_SECONDS:-30} s per target"
