@@ -2,19 +2,33 @@
 
 use std::rc::Rc;
 
-use futures_util::StreamExt;
 use hookwall::{Rejection, Verifier, WebhookHeaders, needs_jwks};
 use serde_json::json;
-use worker::{Date, Env, Method, Request, Response};
+use worker::js_sys::Uint8Array;
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{Date, Env, Response, web_sys};
 
 use crate::config::{self, Config};
 use crate::outcome::{EdgeError, LogLine, ok_json};
-use crate::{jwks_cache, origin, seen};
+use crate::seen::Seen;
+use crate::{jwks_cache, net, origin};
 
-pub async fn handle(mut req: Request, env: &Env) -> Response {
+/// The only request headers hookwall reads. The runtime joins repeated headers into one value
+/// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
+/// every header would show, and it costs the runtime a few calls instead of one per header.
+const READ_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+
+/// The path of an absolute URL as the runtime serialises it (`scheme://host[:port]/path?query`).
+fn path_of(url: &str) -> &str {
+    let rest = url.find("://").map_or(url, |i| &url[i + 3..]);
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    path.split(['?', '#']).next().unwrap_or("/")
+}
+
+pub async fn handle(req: web_sys::Request, env: &Env) -> Response {
     let started = Date::now().as_millis();
     let mut log = LogLine::default();
-    let response = match run(&mut req, env, &mut log).await {
+    let response = match run(&req, env, &mut log).await {
         Ok(r) => r,
         Err(e) => {
             log.verdict = match e {
@@ -30,13 +44,15 @@ pub async fn handle(mut req: Request, env: &Env) -> Response {
     response
 }
 
-async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response, EdgeError> {
+async fn run(req: &web_sys::Request, env: &Env, log: &mut LogLine) -> Result<Response, EdgeError> {
     let config = config::get(env)?;
-    let path = req.path();
+    let url = req.url();
+    let path = path_of(&url);
+    let method = req.method();
     if path == "/healthz" && path != config.webhook_path {
         log.verdict = "health";
-        return match req.method() {
-            Method::Get | Method::Head => {
+        return match method.as_str() {
+            "GET" | "HEAD" => {
                 Ok(ok_json(200, &json!({"status": "ok", "service": "hookwall", "version": env!("CARGO_PKG_VERSION")})))
             }
             _ => Err(EdgeError::MethodNotAllowed),
@@ -45,12 +61,15 @@ async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response
     if path != config.webhook_path {
         return Err(EdgeError::NotFound);
     }
-    if req.method() != Method::Post {
+    if method != "POST" {
         return Err(EdgeError::MethodNotAllowed);
     }
     let now = Date::now().as_millis() / 1000;
-    let body = read_body(req, config.verifier.max_body_bytes()).await?;
-    let headers: Vec<(String, String)> = req.headers().entries().collect();
+    let request_headers = req.headers();
+    let header = |name: &str| request_headers.get(name).ok().flatten();
+    let body = read_body(req, header("content-length"), config.verifier.max_body_bytes()).await?;
+    let headers: Vec<(&str, String)> =
+        READ_HEADERS.iter().filter_map(|&name| header(name).map(|value| (name, value))).collect();
 
     let delivery = verify(env, &config, &body, &headers, now, log).await?;
     let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
@@ -58,7 +77,8 @@ async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response
     log.event_type = event_type.clone();
     log.webhook_id = Some(delivery.id.clone());
 
-    match seen::was_forwarded(env, &delivery.id).await {
+    let seen = Seen::open(env);
+    match seen.was_forwarded(&delivery.id).await {
         Ok(true) => {
             log.verdict = "duplicate";
             return Ok(ok_json(200, &json!({"status": "duplicate", "webhook_id": delivery.id})));
@@ -67,14 +87,14 @@ async fn run(req: &mut Request, env: &Env, log: &mut LogLine) -> Result<Response
         Err(why) => log.notes.push(format!("SEEN_IDS read failed, forwarding anyway: {why}")),
     }
 
-    let content_type = req.headers().get("content-type").ok().flatten();
+    let content_type = header("content-type");
     let origin_status = origin::forward(&config, &delivery, &body, content_type, now).await;
     log.origin_status = match &origin_status {
         Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s }) => Some(*s),
         Err(_) => None,
     };
     let origin_status = origin_status?;
-    if let Err(why) = seen::remember(env, &delivery.id, now).await {
+    if let Err(why) = seen.remember(&delivery.id, now).await {
         log.notes.push(format!("SEEN_IDS write failed (a retry may be forwarded again): {why}"));
     }
     log.verdict = "forwarded";
@@ -89,13 +109,13 @@ async fn verify(
     env: &Env,
     config: &Config,
     body: &[u8],
-    headers: &[(String, String)],
+    headers: &[(&str, String)],
     now: u64,
     log: &mut LogLine,
 ) -> Result<hookwall::Verified, EdgeError> {
     // The core finds the headers once; a malformed set is rejected before any key lookup.
-    let found = WebhookHeaders::from_pairs(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(EdgeError::Rejected)?;
+    let found =
+        WebhookHeaders::from_pairs(headers.iter().map(|(k, v)| (*k, v.as_str()))).map_err(EdgeError::Rejected)?;
     if !needs_jwks(found.signature) {
         return config.verifier.verify_headers(body, &found, now).map_err(EdgeError::Rejected);
     }
@@ -128,23 +148,36 @@ async fn verify(
 
 /// Reads the body without ever holding more than `cap` bytes: refused from `content-length`
 /// when it says too much, and while streaming otherwise.
-async fn read_body(req: &mut Request, cap: usize) -> Result<Vec<u8>, EdgeError> {
+async fn read_body(req: &web_sys::Request, content_length: Option<String>, cap: usize) -> Result<Vec<u8>, EdgeError> {
     let too_large = || EdgeError::Rejected(Rejection::BodyTooLarge { limit: cap });
-    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
-    match declared {
+    let invalid = |_| EdgeError::Rejected(Rejection::InvalidPayload);
+    match content_length.and_then(|v| v.trim().parse::<u64>().ok()) {
         Some(len) if len > cap as u64 => return Err(too_large()),
         // The runtime enforces the declared length, so one read cannot exceed the cap.
-        Some(_) => return req.bytes().await.map_err(|_| EdgeError::Rejected(Rejection::InvalidPayload)),
+        Some(_) => {
+            let buffer = JsFuture::from(req.array_buffer().map_err(invalid)?).await.map_err(invalid)?;
+            return Ok(Uint8Array::new(&buffer).to_vec());
+        }
         None => {}
     }
-    let mut body = Vec::new();
-    let Ok(mut stream) = req.stream() else { return Ok(body) };
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| EdgeError::Rejected(Rejection::InvalidPayload))?;
-        if body.len() + chunk.len() > cap {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
+    let Some(stream) = req.body() else { return Ok(Vec::new()) };
+    match net::read_capped(stream, cap).await {
+        Ok((body, false)) => Ok(body),
+        Ok((_, true)) => Err(too_large()),
+        Err(_) => Err(EdgeError::Rejected(Rejection::InvalidPayload)),
     }
-    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_of;
+
+    #[test]
+    fn path_of_runtime_urls() {
+        assert_eq!(path_of("https://edge.example/"), "/");
+        assert_eq!(path_of("https://edge.example"), "/");
+        assert_eq!(path_of("http://127.0.0.1:8787/healthz"), "/healthz");
+        assert_eq!(path_of("https://edge.example/hooks/gemini?x=1"), "/hooks/gemini");
+        assert_eq!(path_of("https://edge.example/a#frag"), "/a");
+    }
 }

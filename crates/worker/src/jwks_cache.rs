@@ -9,10 +9,10 @@ use hookwall::cache::{CacheState, Lookup};
 use hookwall::jwks::MAX_JWKS_BYTES;
 use hookwall::{Jwks, Verifier};
 use serde::{Deserialize, Serialize};
-use worker::{Env, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::Env;
 
 use crate::config::{Config, JWKS_CACHE};
-use crate::net::{self, NetError};
+use crate::net::{self, NetError, Outbound};
 use crate::outcome::EdgeError;
 
 const KV_KEY: &str = "jwks";
@@ -96,12 +96,8 @@ async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
 
 /// Fetches the JWKS; a document is good only if it parses and has at least one usable key.
 async fn fetch(url: &str) -> Result<(String, Option<String>), String> {
-    let headers = Headers::new();
-    let _ = headers.set("accept", "application/json");
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers).with_redirect(RequestRedirect::Manual);
-    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
-    let reply = match net::send(request, FETCH_TIMEOUT_MS, MAX_JWKS_BYTES, |status| status == 200).await {
+    let out = Outbound { method: "GET", url, headers: &[("accept", "application/json")], body: None };
+    let reply = match net::send(out, FETCH_TIMEOUT_MS, MAX_JWKS_BYTES, |status| status == 200).await {
         Ok(r) => r,
         Err(NetError::Timeout) => return Err(format!("no answer within {FETCH_TIMEOUT_MS} ms")),
         Err(NetError::Unreachable(why)) => return Err(format!("unreachable: {why}")),

@@ -14,9 +14,11 @@ mod origin;
 mod outcome;
 mod seen;
 
-use worker::{Context, Env, Request, Response, Result, event};
+use worker::{Context, Env, Response, Result, event, web_sys};
 
+/// Takes the runtime's request as it is: wrapping it in `worker::Request` would read its `cf`
+/// object on every request, which hookwall never uses.
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(handler::handle(req, &env).await)
 }

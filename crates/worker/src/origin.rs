@@ -3,14 +3,12 @@
 //! Webhooks library. Only a 2xx from the origin counts as delivered.
 
 use hookwall::{Verified, sign_v1};
-use worker::js_sys::Uint8Array;
-use worker::{Headers, Method, Request, RequestInit, RequestRedirect};
 
 use crate::config::Config;
-use crate::net::{self, NetError};
+use crate::net::{self, NetError, Outbound};
 use crate::outcome::EdgeError;
 
-/// How much of an origin's 4xx answer is read (enough for its reason); other answers are not read.
+/// How much of an origin's answer is read: a 4xx's reason; a short 2xx is drained (connection reuse).
 const REPLY_CAP: usize = 4096;
 
 /// Forwards a verified delivery; `Ok(status)` only for a 2xx.
@@ -23,31 +21,24 @@ pub async fn forward(
 ) -> Result<u16, EdgeError> {
     let event_type = delivery.event.as_ref().map_or("", |e| e.event_type.as_str());
     let url = config.routes.select(event_type).unwrap_or(&config.origin_url);
-    let headers = Headers::new();
-    let set = |name: &str, value: &str| {
-        headers.set(name, value).map_err(|e| EdgeError::OriginUnreachable(format!("header {name}: {e}")))
+    let timestamp = now.to_string();
+    let signature = sign_v1(&config.origin_secret, &delivery.id, now, body);
+    let headers = [
+        ("content-type", content_type.as_deref().unwrap_or("application/json")),
+        ("webhook-id", delivery.id.as_str()),
+        ("webhook-timestamp", timestamp.as_str()),
+        ("webhook-signature", signature.as_str()),
+        ("hookwall-scheme", delivery.scheme.as_str()),
+        ("hookwall-event-type", event_type),
+        ("user-agent", concat!("hookwall/", env!("CARGO_PKG_VERSION"))),
+    ];
+    let out = Outbound { method: "POST", url, headers: &headers, body: Some(body) };
+
+    let reply = match net::send(out, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status)).await {
+        Ok(r) => r,
+        Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
+        Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
     };
-    set("content-type", content_type.as_deref().unwrap_or("application/json"))?;
-    set("webhook-id", &delivery.id)?;
-    set("webhook-timestamp", &now.to_string())?;
-    set("webhook-signature", &sign_v1(&config.origin_secret, &delivery.id, now, body))?;
-    set("hookwall-scheme", delivery.scheme.as_str())?;
-    set("hookwall-event-type", event_type)?;
-    set("user-agent", concat!("hookwall/", env!("CARGO_PKG_VERSION")))?;
-
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual)
-        .with_body(Some(Uint8Array::from(body).into()));
-    let request = Request::new_with_init(url, &init).map_err(|e| EdgeError::OriginUnreachable(e.to_string()))?;
-
-    let reply =
-        match net::send(request, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status)).await {
-            Ok(r) => r,
-            Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
-            Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
-        };
     match reply.status {
         200..=299 => Ok(reply.status),
         400..=499 => {

@@ -6,6 +6,7 @@
 //! `webhook-id` on both and can dedupe; hookwall never drops a delivery to avoid a duplicate.
 
 use worker::Env;
+use worker::kv::KvStore;
 
 use crate::config::SEEN_IDS;
 
@@ -16,20 +17,32 @@ fn key(id: &str) -> String {
     format!("id:{id}")
 }
 
-/// Whether the id was already forwarded. `Err` when KV cannot answer (the caller forwards
-/// anyway: at-least-once beats lost).
-pub async fn was_forwarded(env: &Env, id: &str) -> Result<bool, String> {
-    let kv = env.kv(SEEN_IDS).map_err(|e| e.to_string())?;
-    kv.get(&key(id)).text().await.map(|v| v.is_some()).map_err(|e| e.to_string())
-}
+/// The `SEEN_IDS` namespace, opened once per request.
+pub struct Seen(Result<KvStore, String>);
 
-/// Remembers a forwarded id.
-pub async fn remember(env: &Env, id: &str, now: u64) -> Result<(), String> {
-    let kv = env.kv(SEEN_IDS).map_err(|e| e.to_string())?;
-    kv.put(&key(id), now.to_string())
-        .map_err(|e| e.to_string())?
-        .expiration_ttl(REMEMBER_SECONDS)
-        .execute()
-        .await
-        .map_err(|e| e.to_string())
+impl Seen {
+    pub fn open(env: &Env) -> Self {
+        Seen(env.kv(SEEN_IDS).map_err(|e| e.to_string()))
+    }
+
+    fn store(&self) -> Result<&KvStore, String> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+
+    /// Whether the id was already forwarded. `Err` when KV cannot answer (the caller forwards
+    /// anyway: at-least-once beats lost).
+    pub async fn was_forwarded(&self, id: &str) -> Result<bool, String> {
+        self.store()?.get(&key(id)).text().await.map(|v| v.is_some()).map_err(|e| e.to_string())
+    }
+
+    /// Remembers a forwarded id.
+    pub async fn remember(&self, id: &str, now: u64) -> Result<(), String> {
+        self.store()?
+            .put(&key(id), now.to_string())
+            .map_err(|e| e.to_string())?
+            .expiration_ttl(REMEMBER_SECONDS)
+            .execute()
+            .await
+            .map_err(|e| e.to_string())
+    }
 }
