@@ -35,6 +35,7 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
     attempts: 0, // every POST, whatever the outcome
     jwksHits: 0,
     flapCounter: 0,
+    connections: 0, // TCP connections accepted (a sender that reuses connections opens few)
   };
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/.well-known/jwks.json") {
@@ -89,6 +90,7 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
       else answer();
     });
   });
+  server.on("connection", () => origin.connections++);
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => {
       origin.port = server.address().port;

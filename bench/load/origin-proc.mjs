@@ -7,7 +7,7 @@ const origin = await startOrigin({ secret: process.env.ORIGIN_SECRET });
 process.send({ url: origin.url });
 process.on("message", async (m) => {
   if (m === "stats") {
-    process.send({ received: origin.received.map((e) => e.id), badSignatures: origin.badSignatures, attempts: origin.attempts });
+    process.send({ received: origin.received.map((e) => e.id), badSignatures: origin.badSignatures, attempts: origin.attempts, connections: origin.connections });
     origin.received.length = 0; // the parent holds them now; keeps the origin's memory flat
   } else if (m === "close") {
     await origin.close();

@@ -19,8 +19,11 @@ const bad = crypto.randomBytes(32);
 
 const child = fork(new URL("./origin-proc.mjs", import.meta.url), [], { env: { ...process.env, ORIGIN_SECRET } });
 const { url: originUrl } = await new Promise((r) => child.once("message", r));
+// HOOKWALL_BUILD: another build of the worker (one with the wasm names section kept shows Rust
+// function names instead of wasm-function[N]).
+const build = (process.env.HOOKWALL_BUILD ?? `${root}crates/worker/build`).replace(/\/$/, "");
 const spec = WHICH === "hookwall"
-  ? { modulesRoot: `${root}crates/worker/build`, modules: [{ type: "ESModule", path: `${root}crates/worker/build/index.js` }, { type: "CompiledWasm", path: `${root}crates/worker/build/index_bg.wasm` }],
+  ? { modulesRoot: build, modules: [{ type: "ESModule", path: `${build}/index.js` }, { type: "CompiledWasm", path: `${build}/index_bg.wasm` }],
       bindings: { ORIGIN_URL: originUrl, ORIGIN_SECRET, WEBHOOK_SECRETS: SECRET, JWKS_URL: "http://127.0.0.1:9/jwks.json" } }
   : { modulesRoot: `${root}bench/load/js-worker/dist`, modules: [{ type: "ESModule", path: `${root}bench/load/js-worker/dist/index.js` }],
       bindings: { ORIGIN_URL: originUrl, ORIGIN_SECRET, WEBHOOK_SECRET: SECRET } };
@@ -72,6 +75,6 @@ const reqs = result.requests.total;
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 console.log(`${WHICH}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${reqs} requests; isolate busy ${(busy / 1000).toFixed(0)} ms = ${(busy / reqs).toFixed(0)} µs per request`);
 for (const [k, v] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${(100 * v / total).toFixed(1)} % (${(v / reqs).toFixed(0)} µs/request)`);
-for (const [name, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(100 * c / total).toFixed(1).padStart(5)} %  ${(c / reqs).toFixed(0).padStart(4)} µs/req  ${name}`);
+for (const [name, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 25))) console.log(`${(100 * c / total).toFixed(1).padStart(5)} %  ${(c / reqs).toFixed(0).padStart(4)} µs/req  ${name}`);
 await mf.dispose();
 child.send("close");

@@ -37,12 +37,25 @@ const WORKERS = {
     ],
     bindings: (origin) => ({ ORIGIN_URL: origin.url, ORIGIN_SECRET, WEBHOOK_SECRETS: SECRET, JWKS_URL: "http://127.0.0.1:9/jwks.json" }),
   },
+};
+// HOOKWALL_COMPARE="label=dir,label2=dir2": more builds of the worker, measured in the same
+// alternating rounds as the two above (experiments on the worker's per-request cost).
+for (const item of (process.env.HOOKWALL_COMPARE ?? "").split(",").filter(Boolean)) {
+  const [label, dir] = item.split("=");
+  const d = `${dir.replace(/\/$/, "")}/`;
+  WORKERS[`hookwall (${label})`] = {
+    modulesRoot: d,
+    modules: [{ type: "ESModule", path: `${d}index.js` }, { type: "CompiledWasm", path: `${d}index_bg.wasm` }],
+    bindings: WORKERS.hookwall.bindings,
+  };
+}
+Object.assign(WORKERS, {
   "standardwebhooks (JS)": {
     modulesRoot: `${root}bench/load/js-worker/dist`,
     modules: [{ type: "ESModule", path: `${root}bench/load/js-worker/dist/index.js` }],
     bindings: (origin) => ({ ORIGIN_URL: origin.url, ORIGIN_SECRET, WEBHOOK_SECRET: SECRET }),
   },
-};
+});
 
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 10)));
 // Pre-signed deliveries: more than the fastest worker here can take in the run (about 1 500 req/s
@@ -152,7 +165,7 @@ async function start(name, spec) {
   }));
   const url = (await mf.ready).href;
   const workerd = [...descendantWorkerds()].filter((pid) => !workerdBefore.has(pid));
-  const tag = name.replace(/\W+/g, "").slice(0, 8);
+  const tag = name.replace(/\W+/g, "").slice(0, 16);
   // Warm-up (not measured, not counted): the isolate starts and the wasm tiers up.
   const warm = Array.from({ length: WARMUP_SECONDS * POOL_PER_SECOND }, (_, n) => delivery(`${tag}_warm`, n));
   await fire(url, WARMUP_SECONDS, warm);
@@ -177,7 +190,8 @@ const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length
 
 async function finish(w) {
   await new Promise((r) => setTimeout(r, 500));
-  const { received: ids, badSignatures } = await w.origin.stats();
+  const { received: ids, badSignatures, connections } = await w.origin.stats();
+  console.error(`${w.name}: origin accepted ${connections} connections for ${w.used} requests`);
   const received = new Set(ids);
   const { sent } = w;
   const valid = sent.filter((d) => d.valid);
