@@ -118,9 +118,21 @@ function cpuMs(pids) {
   return (ticks * 1000) / CLK_TCK;
 }
 
+// Pinning (LOAD_PIN=0 turns it off): on a machine with at least two cores, every workerd runs on
+// core 0 and the load generator and the origins on the others, so the worker under test has a
+// core of its own and does not fight its own load generator for it.
+const PIN = process.env.LOAD_PIN !== "0" && os.cpus().length >= 2;
+const REST = `1-${os.cpus().length - 1}`;
+function pin(pid, cpus) {
+  if (!PIN) return;
+  try { execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" }); } catch {}
+}
+pin(process.pid, REST);
+
 function startOriginProcess() {
   const child = fork(new URL("./origin-proc.mjs", import.meta.url), [], { env: { ...process.env, ORIGIN_SECRET } });
   const next = () => new Promise((resolve, reject) => { child.once("message", resolve); child.once("exit", reject); });
+  pin(child.pid, REST);
   return next().then(({ url }) => ({
     url,
     stats: () => { const p = next(); child.send("stats"); return p; },
@@ -165,11 +177,12 @@ async function start(name, spec) {
   }));
   const url = (await mf.ready).href;
   const workerd = [...descendantWorkerds()].filter((pid) => !workerdBefore.has(pid));
+  for (const pid of workerd) pin(pid, "0");
   const tag = name.replace(/\W+/g, "").slice(0, 16);
   // Warm-up (not measured, not counted): the isolate starts and the wasm tiers up.
   const warm = Array.from({ length: WARMUP_SECONDS * POOL_PER_SECOND }, (_, n) => delivery(`${tag}_warm`, n));
   await fire(url, WARMUP_SECONDS, warm);
-  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0 };
+  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0, roundRates: [] };
 }
 
 /** One measured round; the pool is signed just before it, so timestamps stay fresh in long runs. */
@@ -184,6 +197,7 @@ async function round(w, seconds) {
   w.errors += result.errors + result.timeouts;
   w.seconds += result.duration;
   w.rounds++;
+  w.roundRates.push(result.requests.total / result.duration);
 }
 
 const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
@@ -191,7 +205,6 @@ const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length
 async function finish(w) {
   await new Promise((r) => setTimeout(r, 500));
   const { received: ids, badSignatures, connections } = await w.origin.stats();
-  console.error(`${w.name}: origin accepted ${connections} connections for ${w.used} requests`);
   const received = new Set(ids);
   const { sent } = w;
   const valid = sent.filter((d) => d.valid);
@@ -216,6 +229,8 @@ async function finish(w) {
     errors: w.errors,
     non2xxValid: valid.filter((d) => d.status < 200 || (d.status >= 300 && d.status < 500)).length,
     badHop: badSignatures,
+    connections,
+    roundRates: w.roundRates,
   };
   await w.mf.dispose();
   await w.origin.close();
@@ -236,7 +251,7 @@ for (const w of workers) rows.push(await finish(w));
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const lines = [
-  `Load: ${ROUNDS * perRound} s per worker in ${ROUNDS} alternating round(s) (after ${WARMUP_SECONDS} s of warm-up each), ${CONNECTIONS} connections, ${Math.round(INVALID_SHARE * 100)} % invalid signatures, pre-signed, workerd (Miniflare) on 127.0.0.1, origin in its own process, ${cpu} x ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  `Load: ${ROUNDS * perRound} s per worker in ${ROUNDS} alternating round(s) (after ${WARMUP_SECONDS} s of warm-up each), ${CONNECTIONS} connections, ${Math.round(INVALID_SHARE * 100)} % invalid signatures, pre-signed, workerd (Miniflare) on 127.0.0.1, origin in its own process, ${PIN ? "workerd pinned to core 0, load generator and origins to the others" : "no CPU pinning"}, ${cpu} x ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   "",
   "Latency is measured per request from the moment autocannon takes it to its answer; p50/p99 over every request of the run.",
   "",
@@ -245,6 +260,13 @@ const lines = [
   "| worker | req/s | p50 ms | p99 ms | workerd CPU ms/request | valid sent | forwarded | answered 5xx | invalid rejected | invalid forwarded | lost | unanswered at stop |",
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuPerRequest.toFixed(2)} | ${r.sentValid} | ${r.forwarded} | ${r.retryable} | ${r.rejected} | ${r.invalidForwarded} | ${r.lost} | ${r.unanswered} |`),
+  "",
+  // Rounds of the two run back to back, so each pair's ratio sees the same background load.
+  ...rows.slice(1).map((r) => {
+    const ratios = r.roundRates.map((x, k) => rows[0].roundRates[k] / x).sort((a, b) => a - b);
+    return `req/s ratio ${rows[0].name} / ${r.name}, per round: median ${percentile(ratios, 0.5).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`;
+  }),
+  `Connections the origin accepted (a worker that reads the origin's short answer to its end reuses them): ${rows.map((r) => `${r.name} ${r.connections}`).join(", ")}.`,
   ...rows.filter((r) => r.onTheFly).map((r) => `(${r.name}: the pre-signed pool ran out; ${r.onTheFly} requests were signed during the run)`),
 ];
 console.log(lines.join("\n"));
