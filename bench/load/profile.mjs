@@ -77,4 +77,4 @@ console.log(`${WHICH}: ${result.requests.average.toFixed(0)} req/s, p50 ${result
 for (const [k, v] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`  ${k}: ${(100 * v / total).toFixed(1)} % (${(v / reqs).toFixed(0)} µs/request)`);
 for (const [name, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 25))) console.log(`${(100 * c / total).toFixed(1).padStart(5)} %  ${(c / reqs).toFixed(0).padStart(4)} µs/req  ${name}`);
 await mf.dispose();
-child.send("close");
+child.kill();
