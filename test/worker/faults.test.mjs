@@ -77,6 +77,24 @@ test("JWKS endpoint down or returning garbage, nothing cached: 503 with retry-af
   }
 });
 
+test("JWKS endpoint answering 16 MB (declared or chunked): reading stops at 64 KiB, 503, never accepted", async () => {
+  const key = ed25519Key();
+  for (const mode of ["huge", "huge-chunked"]) {
+    const edge = await startEdge({ jwks: jwksDoc(key.jwk), vars: { WEBHOOK_SECRETS: undefined } });
+    try {
+      edge.jwksServer.jwksMode = mode;
+      const r = await postV1a(edge, key);
+      assert.deepEqual([r.status, r.json.error], [503, "jwks_unavailable"], `${mode}: ${r.text}`);
+      assert.match(r.json.message, /larger than 65536 bytes/, mode);
+      assert.equal(edge.origin.attempts, 0);
+      await sleep(300);
+      assert.equal(edge.jwksServer.jwksBodiesFinished, 0, "the worker stopped reading at its cap");
+    } finally {
+      await edge.close();
+    }
+  }
+});
+
 test("JWKS rotated: the new key is picked up on the first miss; the removed key stops verifying", async () => {
   const old = ed25519Key("old");
   const fresh = ed25519Key("new");

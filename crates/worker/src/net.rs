@@ -5,7 +5,7 @@
 //! little as a hand-written JavaScript worker's. The deadline covers the answer's body too.
 
 use worker::js_sys::{self, Reflect, Uint8Array};
-use worker::wasm_bindgen::{JsCast, JsValue, intern};
+use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::web_sys::{
     AbortSignal, Headers, ReadableStream, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response,
@@ -16,7 +16,7 @@ use worker::web_sys::{
 /// (then the rest is cancelled). One reader for the whole read: a promise per chunk, nothing else.
 pub async fn read_capped(stream: ReadableStream, cap: usize) -> Result<(Vec<u8>, bool), JsValue> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let (done_key, value_key) = (JsValue::from_str(intern("done")), JsValue::from_str(intern("value")));
+    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
     let mut body = Vec::new();
     loop {
         let step = JsFuture::from(reader.read()).await?;
