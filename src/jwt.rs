@@ -27,7 +27,8 @@ pub enum Binding {
     /// An `event` claim equals the body (as JSON, or as the exact string).
     EventClaim,
     /// The claims carry the event itself: every member of the JSON body is a claim with an
-    /// equal value.
+    /// equal value, and every claim but the registered ones ([`REGISTERED_CLAIMS`]) is a member
+    /// of the body (so no signed member can be stripped from the body).
     Claims,
 }
 
@@ -185,6 +186,10 @@ fn check_audience(claims: &Map<String, Value>, audience: Option<&str>) -> Result
     if ok { Ok(()) } else { Err(Rejection::JwtAudienceMismatch) }
 }
 
+/// The JWT's own claims (RFC 7519 section 4.1): the only claims a body carried in the claims
+/// may lack.
+pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
+
 /// Finds how the claims bind `body`, if they do.
 pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
     if let Some(Value::String(claimed)) = claims.get("body_sha256") {
@@ -195,19 +200,90 @@ pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
             return Some(Binding::BodyHash);
         }
     }
-    let body_json = serde_json::from_slice::<Value>(body).ok();
+    let body_json = unambiguous_json(body);
     match claims.get("event") {
         Some(Value::String(s)) if s.as_bytes() == body => return Some(Binding::EventClaim),
         Some(event) if body_json.as_ref() == Some(event) => return Some(Binding::EventClaim),
         _ => {}
     }
     if let Some(Value::Object(body_obj)) = &body_json {
-        let carries = body_obj.contains_key("type") && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v));
+        let carries = body_obj.contains_key("type")
+            && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v))
+            && claims.keys().all(|k| body_obj.contains_key(k) || REGISTERED_CLAIMS.contains(&k.as_str()));
         if carries {
             return Some(Binding::Claims);
         }
     }
     None
+}
+
+/// The body as JSON for the two JSON-equality bindings, or `None` when another parser could
+/// read it differently from this one: a duplicate key (serde_json keeps the last, many parsers
+/// the first) or an integer too large to be exact as the float it is read as (beyond 2^53).
+/// Such a body could "equal" the signed event here while the origin reads other values.
+fn unambiguous_json(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice::<Unambiguous>(body).ok().map(|u| u.0)
+}
+
+/// A [`Value`] whose objects have unique keys and whose numbers are exact.
+struct Unambiguous(Value);
+
+impl<'de> serde::Deserialize<'de> for Unambiguous {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UnambiguousVisitor).map(Unambiguous)
+    }
+}
+
+struct UnambiguousVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UnambiguousVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("JSON without duplicate keys or inexact numbers")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        // 2^53: past it, integral floats no longer stand for one integer.
+        if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+            return Err(E::custom("an integer beyond 2^53"));
+        }
+        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("not a finite number"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(String::from(v)))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Unambiguous(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Unambiguous(v) = map.next_value()?;
+            if out.insert(key, v).is_some() {
+                return Err(serde::de::Error::custom("a duplicate key"));
+            }
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 fn decode_hex32(s: &str) -> Option<Vec<u8>> {

@@ -280,6 +280,25 @@ fn a_verified_token_with_a_swapped_body_is_refused() {
     // Claims carrying only part of the body do not bind the rest of it.
     let partial = sign_rs256(trusted(), "k1", &json!({"type": "batch.succeeded", "iat": NOW})).unwrap();
     refused(&verifier(), &partial, GEMINI_BODY, ("jwt_body_not_bound", 401));
+    // Claims carrying the event do not bind a body with signed members stripped from it.
+    let mut stripped = event();
+    stripped.as_object_mut().unwrap().remove("data");
+    refused(&verifier(), &tokens[3], &stripped.to_string(), ("jwt_body_not_bound", 401));
+    let mut no_uri = event();
+    no_uri["data"].as_object_mut().unwrap().remove("output_file_uri");
+    refused(&verifier(), &tokens[3], &no_uri.to_string(), ("jwt_body_not_bound", 401));
+    // A claim that is neither a member of the body nor a registered JWT claim binds nothing.
+    let mut extra = carrying.clone();
+    extra["note"] = json!("signed but not in the body");
+    let extra = sign_rs256(trusted(), "k1", &extra).unwrap();
+    refused(&verifier(), &extra, GEMINI_BODY, ("jwt_body_not_bound", 401));
+    // The registered claims may accompany the event without appearing in the body.
+    let mut registered = carrying.clone();
+    for (k, v) in [("iss", json!("sender")), ("sub", json!("project")), ("jti", json!("j1")), ("nbf", json!(NOW))] {
+        registered[k] = v;
+    }
+    let registered = sign_rs256(trusted(), "k1", &registered).unwrap();
+    assert_eq!(code(run(&verifier(), &registered, GEMINI_BODY)), "ok");
     // A body_sha256 of the wrong length or alphabet binds nothing.
     for claimed in [b64url(&digest[..31]), format!("{}00", b64url(&digest)), "z".repeat(64)] {
         let t = sign_rs256(trusted(), "k1", &json!({"body_sha256": claimed, "iat": NOW})).unwrap();
@@ -374,10 +393,9 @@ fn a_jwt_error_is_the_verdict_even_beside_other_entries() {
     assert_eq!(ok.scheme, hookwall::Scheme::V1);
 }
 
-// Known weaknesses of the JWT path, found while writing this suite. They follow the protocol
-// notes as written (time claims only "when present"; the body "equals" the event as JSON), so
-// they are reported rather than changed here; each test states the behaviour a fix should give.
-// Run them with `cargo test --test jwt_attacks -- --ignored`.
+// Weaknesses of the JWT path found while writing this suite, now closed: a token without `exp`
+// expires 24 h after `iat`, and the JSON-equality bindings refuse bodies another parser could
+// read differently.
 
 #[test]
 fn a_captured_token_cannot_be_replayed_under_a_fresh_id_and_timestamp() {
@@ -389,14 +407,27 @@ fn a_captured_token_cannot_be_replayed_under_a_fresh_id_and_timestamp() {
 }
 
 #[test]
-#[ignore = "known issue: JSON-equality binding accepts bodies that differ from the signed event for other parsers"]
 fn a_body_with_duplicate_keys_is_not_bound_by_json_equality() {
     // serde_json keeps the last of duplicate keys, so this body "equals" the event; a
     // first-wins parser at the origin reads the attacker's type and data instead.
-    let token = sign_rs256(trusted(), "k1", &json!({"event": event()})).unwrap();
-    let dup = GEMINI_BODY.replacen('{', r#"{"type":"batch.failed","data":{"id":"evil"},"#, 1);
-    refused(&verifier(), &token, &dup, ("jwt_body_not_bound", 401));
+    let mut carrying = event();
+    carrying["iat"] = json!(NOW);
+    for token in [
+        sign_rs256(trusted(), "k1", &json!({"event": event(), "iat": NOW})).unwrap(),
+        sign_rs256(trusted(), "k1", &carrying).unwrap(),
+    ] {
+        assert_eq!(code(run(&verifier(), &token, GEMINI_BODY)), "ok", "the body as signed binds");
+        let dup = GEMINI_BODY.replacen('{', r#"{"type":"batch.failed","data":{"id":"evil"},"#, 1);
+        refused(&verifier(), &token, &dup, ("jwt_body_not_bound", 401));
+        // The same inside a nested object.
+        let nested = GEMINI_BODY.replacen(r#""data":{"#, r#""data":{"id":"evil","#, 1);
+        refused(&verifier(), &token, &nested, ("jwt_body_not_bound", 401));
+    }
     // Integers beyond f64 precision compare equal after rounding.
-    let t = sign_rs256(trusted(), "k1", &json!({"event": {"type": "x", "n": 1e23}})).unwrap();
+    let t = sign_rs256(trusted(), "k1", &json!({"event": {"type": "x", "n": 1e23}, "iat": NOW})).unwrap();
     refused(&verifier(), &t, r#"{"type":"x","n":100000000000000000000001}"#, ("jwt_body_not_bound", 401));
+    // Exact numbers, floats below 2^53 and the largest u64 still bind.
+    let exact = json!({"type": "x", "a": 9_007_199_254_740_993_u64, "b": 1.5, "c": u64::MAX, "d": -3});
+    let t = sign_rs256(trusted(), "k1", &json!({"event": exact, "iat": NOW})).unwrap();
+    assert_eq!(code(run(&verifier(), &t, &exact.to_string())), "ok");
 }

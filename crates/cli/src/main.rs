@@ -242,7 +242,9 @@ struct SendArgs {
     /// webhook-timestamp in Unix seconds (default: now, fresh for each delivery).
     #[arg(long)]
     timestamp: Option<u64>,
-    /// Append a space to the body after signing, so the receiver must refuse it.
+    /// Change the body after signing (the case of its first letter; a space is appended when it
+    /// has none), so the receiver must refuse it whatever the signature binds: a JSON key or value
+    /// changes, not only the bytes.
     #[arg(long)]
     tamper: bool,
     /// Request timeout in seconds.
@@ -764,7 +766,10 @@ fn send(a: SendArgs) -> Fallible<bool> {
         let ts = a.timestamp.unwrap_or_else(now);
         let sig = keys.signature(&id, ts, &body)?;
         if a.tamper {
-            body.push(b' ');
+            match body.iter().position(u8::is_ascii_alphabetic) {
+                Some(i) => body[i] ^= 0x20,
+                None => body.push(b' '),
+            }
         }
         let response = agent
             .post(&a.to)

@@ -685,6 +685,20 @@ fn send_exits_non_zero_when_the_receiver_refuses() {
     assert!(err(&o).contains("1 of 1 deliveries were not accepted"), "{}", err(&o));
     assert_eq!(rx.recv().unwrap().verdict.unwrap_err().code(), "no_matching_signature");
 
+    // --tamper changes what a JWT binds too (the JSON, not only the bytes).
+    let d = dir("tamper-jwt");
+    let (pem, jwks) = (d.join("k.pem"), d.join("jwks.json"));
+    ok(run(&["keygen", "--kind", "rsa", "--kid", "t1", "--key-out", p(&pem), "--jwks-out", p(&jwks)], None));
+    let jwt_verifier = Verifier::builder().jwks(Jwks::parse(&std::fs::read(&jwks).unwrap()).unwrap()).build();
+    let (url, rx) = receiver(jwt_verifier, 2);
+    let send = |extra: &[&str]| {
+        run(&[&["send", "batch.succeeded", "--to", &url, "--jwt-key", p(&pem), "--kid", "t1"], extra].concat(), None)
+    };
+    assert_eq!(send(&[]).status.code(), Some(0));
+    assert!(rx.recv().unwrap().verdict.is_ok());
+    assert_eq!(send(&["--tamper"]).status.code(), Some(1));
+    assert_eq!(rx.recv().unwrap().verdict.unwrap_err().code(), "jwt_body_not_bound");
+
     // A stale timestamp, and the wrong secret.
     let (url, rx) = receiver(verifier.clone(), 2);
     let stale = (now() - 3600).to_string();
