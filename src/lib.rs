@@ -30,7 +30,7 @@
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
 //! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy),
-//! [`event`] (the envelope), [`route`] (type → origin), [`verifier`] (the entry point), [`error`] (codes).
+//! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
@@ -39,6 +39,7 @@ extern crate alloc;
 
 mod b64;
 pub mod cache;
+pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod headers;

@@ -20,7 +20,8 @@ pub struct Routes {
 }
 
 impl Routes {
-    /// Parses a JSON object of pattern → URL. URLs must be `http://` or `https://`.
+    /// Parses a JSON object of pattern → URL. URLs must be allowed endpoints
+    /// ([`crate::endpoint::is_allowed`]: `https://`, or `http://` to a loopback host).
     ///
     /// ```
     /// use hookwall::route::Routes;
@@ -30,6 +31,7 @@ impl Routes {
     /// assert_eq!(r.select("video.generated"), Some("https://rest"));
     /// assert_eq!(Routes::parse("").unwrap().select("x"), None);
     /// assert_eq!(Routes::parse(r#"{"a.*": "ftp://x"}"#).unwrap_err().code(), "invalid_routes");
+    /// assert_eq!(Routes::parse(r#"{"a.*": "http://plain.example/"}"#).unwrap_err().code(), "invalid_routes");
     /// ```
     pub fn parse(json: &str) -> Result<Self, ConfigError> {
         let mut routes = Routes::default();
@@ -41,7 +43,7 @@ impl Routes {
         };
         for (pattern, url) in map {
             let Value::String(url) = url else { return Err(ConfigError::InvalidRoutes) };
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            if !crate::endpoint::is_allowed(&url) {
                 return Err(ConfigError::InvalidRoutes);
             }
             if pattern == "*" {

@@ -48,6 +48,21 @@ describe("static webhooks (v1)", () => {
     assert.equal(edge.origin.received.find((e) => e.id === r.id).body, body);
   });
 
+  test("an event type no header can hold is still forwarded (percent-encoded, or left out when long)", async () => {
+    const odd = JSON.stringify({ type: "batch.\u0001 ü%", data: { id: "odd" } });
+    const r = await edge.postV1(odd);
+    assert.equal(r.status, 200, r.text);
+    const got = edge.origin.received.find((e) => e.id === r.id);
+    assert.equal(got.body, odd);
+    assert.equal(got.type, "batch.%01%20%C3%BC%25");
+    const long = JSON.stringify({ type: "t".repeat(300), data: { id: "long" } });
+    const r2 = await edge.postV1(long);
+    assert.equal(r2.status, 200, r2.text);
+    const got2 = edge.origin.received.find((e) => e.id === r2.id);
+    assert.equal(got2.body, long);
+    assert.equal(got2.type, undefined);
+  });
+
   const rejections = [
     ["missing webhook-signature", (id, ts, body) => ({ "webhook-id": id, "webhook-timestamp": String(ts) }), 400, "missing_header"],
     ["timestamp not canonical", (id, ts, body) => deliveryHeaders(id, `0${ts}`, signV1(SECRETS[0], id, ts, body)), 400, "invalid_timestamp"],
@@ -336,10 +351,13 @@ describe("origin unreachable and configuration errors", () => {
     [{ ORIGIN_SECRET: undefined }, "ORIGIN_SECRET"],
     [{ WEBHOOK_SECRETS: "whsec_!!!" }, "WEBHOOK_SECRETS"],
     [{ ORIGIN_URL: "http://origin.example.com/" }, "ORIGIN_URL"],
+    [{ ORIGIN_URL: "http://127.0.0.1:1@origin.example.com/" }, "ORIGIN_URL"],
     [{ ROUTES: "{not json" }, "ROUTES"],
+    [{ ROUTES: JSON.stringify({ "batch.*": "http://origin.example.com/" }) }, "ROUTES"],
     [{ TOLERANCE_SECONDS: "five" }, "TOLERANCE_SECONDS"],
+    [{ ORIGIN_TIMEOUT_MS: "0" }, "ORIGIN_TIMEOUT_MS"],
   ]) {
-    test(`invalid configuration fails loudly: ${variable}`, async () => {
+    test(`invalid configuration fails loudly: ${variable} ${JSON.stringify(vars[variable] ?? null)}`, async () => {
       const edge = await startEdge({ vars });
       try {
         const r = await edge.postV1();

@@ -61,12 +61,9 @@ fn number<T: std::str::FromStr>(env: &Env, name: &'static str, default: T) -> Re
     }
 }
 
-/// `http://` only for loopback hosts (local development and tests); `https://` otherwise.
+/// `https://`, or `http://` to a loopback host only (the core's [`hookwall::endpoint`] rule).
 pub fn check_url(variable: &'static str, url: &str) -> Result<(), EdgeError> {
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| url.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
-    if url.starts_with("https://") || loopback {
+    if hookwall::endpoint::is_allowed(url) {
         Ok(())
     } else {
         Err(invalid(variable, "must be an https:// URL (http:// is allowed for 127.0.0.1 and localhost only)"))
@@ -92,6 +89,9 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         return Err(invalid("MAX_BODY_BYTES", "must be positive"));
     }
     let origin_timeout_ms = number(env, "ORIGIN_TIMEOUT_MS", DEFAULT_ORIGIN_TIMEOUT_MS)?;
+    if origin_timeout_ms == 0 {
+        return Err(invalid("ORIGIN_TIMEOUT_MS", "must be positive"));
+    }
     let webhook_path = text(env, "WEBHOOK_PATH").unwrap_or_else(|| "/".to_string());
     if !webhook_path.starts_with('/') {
         return Err(invalid("WEBHOOK_PATH", "must start with /"));
