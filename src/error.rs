@@ -191,6 +191,51 @@ impl Rejection {
     pub const fn suggests_key_refresh(&self) -> bool {
         matches!(self, Rejection::UnknownKid | Rejection::NoMatchingSignature { asymmetric: true })
     }
+
+    /// False when no key could change the verdict: it was decided before any key was
+    /// consulted (body size, headers, timestamp, the size of the signature list) or after one
+    /// matched (the payload). True for the signature stage, where a verifier with other keys
+    /// (a JWKS it could not fetch, say) might answer differently. An adapter that could not get
+    /// its keys answers "retry later" only when this is true.
+    ///
+    /// ```
+    /// use hookwall::Rejection;
+    /// assert!(!Rejection::TimestampTooOld { age_seconds: 400, tolerance_seconds: 300 }.depends_on_keys());
+    /// assert!(Rejection::NoKeyForScheme.depends_on_keys());
+    /// assert!(Rejection::JwtMalformed.depends_on_keys(), "another entry of the list might verify");
+    /// ```
+    pub const fn depends_on_keys(&self) -> bool {
+        match self {
+            Rejection::BodyTooLarge { .. }
+            | Rejection::MissingHeader(_)
+            | Rejection::DuplicateHeader(_)
+            | Rejection::InvalidHeader(_)
+            | Rejection::HeaderTooLong { .. }
+            | Rejection::InvalidTimestamp
+            | Rejection::TimestampTooOld { .. }
+            | Rejection::TimestampTooNew { .. }
+            | Rejection::TooManySignatures { .. }
+            | Rejection::NoSupportedSignature
+            | Rejection::InvalidPayload => false,
+            Rejection::MalformedSignature
+            | Rejection::NoKeyForScheme
+            | Rejection::NoMatchingSignature { .. }
+            | Rejection::JwtMalformed
+            | Rejection::JwtAlgNotAllowed
+            | Rejection::JwtCritUnsupported
+            | Rejection::JwtMissingKid
+            | Rejection::UnknownKid
+            | Rejection::JwtKeyTooSmall { .. }
+            | Rejection::JwtSignatureInvalid
+            | Rejection::JwtClaimsInvalid
+            | Rejection::JwtExpired
+            | Rejection::JwtNotYetValid
+            | Rejection::JwtIssuedInFuture
+            | Rejection::JwtMissingTimeClaim
+            | Rejection::JwtAudienceMismatch
+            | Rejection::JwtBodyNotBound => true,
+        }
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -292,7 +337,8 @@ pub enum ConfigError {
     JwksTooLarge { limit: usize },
     /// The JWKS lists more keys than the cap.
     JwksTooManyKeys { limit: usize },
-    /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an http(s) URL.
+    /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an allowed URL
+    /// ([`crate::endpoint::is_allowed`]).
     InvalidRoutes,
 }
 
@@ -335,7 +381,7 @@ impl fmt::Display for ConfigError {
             ConfigError::JwksTooLarge { limit } => write!(f, "the JWKS document is larger than {limit} bytes"),
             ConfigError::JwksTooManyKeys { limit } => write!(f, "the JWKS lists more than {limit} keys"),
             ConfigError::InvalidRoutes => f.write_str(
-                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an http(s) URL",
+                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost)",
             ),
         }
     }

@@ -1,8 +1,6 @@
 //! One request, start to finish.
 
-use std::rc::Rc;
-
-use hookwall::{Rejection, Verifier, WebhookHeaders, needs_jwks};
+use hookwall::{Rejection, WebhookHeaders, needs_jwks};
 use serde_json::json;
 use worker::js_sys::{self, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -121,25 +119,27 @@ async fn verify(
     // The core finds the headers once; a malformed set is rejected before any key lookup.
     let found =
         WebhookHeaders::from_pairs(headers.iter().map(|(k, v)| (*k, v.as_str()))).map_err(EdgeError::Rejected)?;
-    if !needs_jwks(found.signature) {
-        return config.verifier.verify_headers(body, &found, now).map_err(EdgeError::Rejected);
+    // Keys from the JWKS are looked up only when the configured secrets do not settle it: a
+    // valid `v1` entry verifies even beside `v1a` entries, and a rejection no key can change
+    // (headers, timestamp, body size) stands, both without waiting for the JWKS.
+    let without_jwks = config.verifier.verify_headers(body, &found, now);
+    match &without_jwks {
+        Err(e) if needs_jwks(found.signature) && e.depends_on_keys() => {}
+        _ => return without_jwks.map_err(EdgeError::Rejected),
     }
-    let (verifier, jwks_error): (Option<Rc<Verifier>>, Option<EdgeError>) =
-        match jwks_cache::verifier(env, config, now).await {
-            Ok((v, source)) => {
-                log.jwks = Some(source);
-                (Some(v), None)
-            }
-            Err(e) => {
-                log.jwks = Some("unavailable");
-                (None, Some(e))
-            }
-        };
-    let result = verifier.as_deref().unwrap_or(&config.verifier).verify_headers(body, &found, now);
-    match result {
+    let verifier = match jwks_cache::verifier(env, config, now).await {
+        Ok((v, source)) => {
+            log.jwks = Some(source);
+            v
+        }
+        Err(e) => {
+            // Without keys, an asymmetric signature could not be checked: let the sender retry.
+            log.jwks = Some("unavailable");
+            return Err(e);
+        }
+    };
+    match verifier.verify_headers(body, &found, now) {
         Ok(d) => Ok(d),
-        // Without keys, an asymmetric signature could not be checked: let the sender retry.
-        Err(_) if jwks_error.is_some() => Err(jwks_error.unwrap_or(EdgeError::JwksUnavailable(String::new()))),
         Err(e) if e.suggests_key_refresh() => match jwks_cache::refetch_on_key_miss(env, config, now).await {
             Some(fresh) => {
                 log.jwks = Some("refetched");
