@@ -2,6 +2,8 @@
 //! `v1` signature with `ORIGIN_SECRET`, so the origin verifies the hop with any Standard
 //! Webhooks library. Only a 2xx from the origin counts as delivered.
 
+use std::borrow::Cow;
+
 use hookwall::{Verified, sign_v1};
 
 use crate::config::Config;
@@ -10,6 +12,30 @@ use crate::outcome::EdgeError;
 
 /// How much of an origin's answer is read: a 4xx's reason; a short 2xx is drained (connection reuse).
 const REPLY_CAP: usize = 4096;
+
+/// Longest `hookwall-event-type` value sent; a longer type is left to the body alone.
+const EVENT_TYPE_HEADER_CAP: usize = 256;
+
+/// The event type as a header value: visible ASCII as is, every other byte (and `%`)
+/// percent-encoded, since the runtime throws on a header value it cannot send, and a verified
+/// delivery that can never be forwarded would be retried for a day and lost. `None` past the cap.
+fn event_type_header(event_type: &str) -> Option<Cow<'_, str>> {
+    let plain = |b: u8| b.is_ascii_graphic() && b != b'%';
+    let value = if event_type.bytes().all(plain) {
+        Cow::Borrowed(event_type)
+    } else {
+        let mut out = String::with_capacity(event_type.len() * 3);
+        for b in event_type.bytes() {
+            if plain(b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        Cow::Owned(out)
+    };
+    (value.len() <= EVENT_TYPE_HEADER_CAP).then_some(value)
+}
 
 /// Forwards a verified delivery; `Ok(status)` only for a 2xx.
 pub async fn forward(
@@ -23,15 +49,18 @@ pub async fn forward(
     let url = config.routes.select(event_type).unwrap_or(&config.origin_url);
     let timestamp = now.to_string();
     let signature = sign_v1(&config.origin_secret, &delivery.id, now, body);
-    let headers = [
+    let type_header = event_type_header(event_type);
+    let mut headers = vec![
         ("content-type", content_type.as_deref().unwrap_or("application/json")),
         ("webhook-id", delivery.id.as_str()),
         ("webhook-timestamp", timestamp.as_str()),
         ("webhook-signature", signature.as_str()),
         ("hookwall-scheme", delivery.scheme.as_str()),
-        ("hookwall-event-type", event_type),
         ("user-agent", concat!("hookwall/", env!("CARGO_PKG_VERSION"))),
     ];
+    if let Some(value) = type_header.as_deref() {
+        headers.push(("hookwall-event-type", value));
+    }
     let out = Outbound { method: "POST", url, headers: &headers, body: Some(body) };
 
     let reply = match net::send(out, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status)).await {
@@ -47,5 +76,20 @@ pub async fn forward(
             Err(EdgeError::OriginRejected { status: reply.status, reason })
         }
         status => Err(EdgeError::OriginFailed { status }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_type_header;
+
+    #[test]
+    fn event_type_header_values() {
+        assert_eq!(event_type_header("batch.succeeded").as_deref(), Some("batch.succeeded"));
+        assert_eq!(event_type_header("").as_deref(), Some(""));
+        assert_eq!(event_type_header("a b%\u{1}é").as_deref(), Some("a%20b%25%01%C3%A9"));
+        assert_eq!(event_type_header(&"x".repeat(256)).map(|v| v.len()), Some(256));
+        assert_eq!(event_type_header(&"x".repeat(257)), None);
+        assert_eq!(event_type_header(&"é".repeat(50)), None, "300 bytes once encoded");
     }
 }
