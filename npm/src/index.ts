@@ -12,6 +12,7 @@ interface WasmVerifierInstance {
   rejectionJoined(body: Uint8Array, headers: string, now: number): string | undefined;
   verify(body: Uint8Array, headers: string[], now: number): string;
   verifyDetailed(body: Uint8Array, headers: string[], now: number): string;
+  readonly maxBodyBytes: number;
   free(): void;
 }
 interface WasmModule {
@@ -19,6 +20,8 @@ interface WasmModule {
   signV1(secret: string, id: string, timestamp: number, body: Uint8Array): string;
   signV1a(signingKey: string, id: string, timestamp: number, body: Uint8Array): string;
   needsJwks(signatureHeader: string): boolean;
+  headersNeedJwks(headers: string[]): boolean;
+  isAllowedEndpoint(url: string): boolean;
   cachePolicy(overrides?: string): string;
   cacheFetched(now: number, cacheControl?: string, policy?: string): string;
   cacheAttemptFailed(state: string | undefined, now: number, policy?: string): string;
@@ -109,6 +112,7 @@ interface Verdict {
   message?: string;
   status?: number;
   suggestsKeyRefresh?: boolean;
+  dependsOnKeys?: boolean;
   id?: string;
   timestamp?: number;
   scheme?: "v1" | "v1a" | "jwt";
@@ -210,6 +214,11 @@ export class Webhook {
     });
   }
 
+  /** The largest body accepted, in bytes (the framework helpers read no more). */
+  get maxBodyBytes(): number {
+    return this.verifier.maxBodyBytes;
+  }
+
   /** Verifies and returns the parsed JSON body; throws `WebhookVerificationError`. */
   verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown {
     const rejection = rejectionOf(this.verifier, bytes(payload), headerPairs(headers), nowSeconds());
@@ -275,6 +284,8 @@ export interface JwksVerifierOptions {
   refetchCooldownSeconds?: number;
   /** Fetch deadline in milliseconds (default 5000). */
   fetchTimeoutMs?: number;
+  /** Largest body accepted, in bytes (default 256 KiB). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -287,6 +298,9 @@ export class JwksVerifier {
   private readonly options: JwksVerifierOptions;
   private readonly url?: string;
   private readonly policy?: string;
+  /** The keys known without fetching: the secrets (and a `jwks` given as an option). */
+  private readonly local: WasmVerifierInstance;
+  /** The secrets plus the fetched JWKS, once fetched. */
   private verifier?: WasmVerifierInstance;
   private state?: string;
   private inflight?: Promise<void>;
@@ -305,24 +319,31 @@ export class JwksVerifier {
       }
     }
     if (options.jwks !== undefined) {
-      this.verifier = this.build(typeof options.jwks === "string" ? options.jwks : JSON.stringify(options.jwks));
+      this.local = this.build(typeof options.jwks === "string" ? options.jwks : JSON.stringify(options.jwks));
     } else {
+      this.local = this.build(undefined);
       const url = options.jwksUrl ?? GEMINI_JWKS_URL;
-      if (!/^https:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(url)) {
+      if (!wasm.isAllowedEndpoint(url)) {
         throw new WebhookVerificationError("invalid_jwks_url", "jwksUrl must be https:// (http:// only for localhost)", 500);
       }
       this.url = url;
     }
   }
 
-  private build(jwks: string): WasmVerifierInstance {
+  private build(jwks: string | undefined): WasmVerifierInstance {
     return newVerifier({
       jwks,
       secrets: this.options.secrets ?? [],
       audience: this.options.audience,
       toleranceSeconds: this.options.toleranceSeconds,
+      maxBodyBytes: this.options.maxBodyBytes,
       payload: "any",
     });
+  }
+
+  /** The largest body accepted, in bytes (the framework helpers read no more). */
+  get maxBodyBytes(): number {
+    return this.local.maxBodyBytes;
   }
 
   /** Fetches the JWKS once, shared by concurrent callers; records the outcome in the cache state. */
@@ -357,7 +378,6 @@ export class JwksVerifier {
 
   /** Makes keys available as the core's cache policy decides. */
   private async ensureKeys(): Promise<void> {
-    if (this.url === undefined) return;
     const decision = wasm.cacheLookup(this.state, nowSeconds(), this.policy);
     if (decision === "use_cached" && this.verifier) return;
     if (decision === "unavailable") {
@@ -375,18 +395,27 @@ export class JwksVerifier {
   private async run(payload: string | Uint8Array, headers: WebhookHeaders, detailed: boolean) {
     const body = bytes(payload);
     const pairs = headerPairs(headers);
-    await this.ensureKeys();
-    let rejection = rejectionOf(this.verifier!, body, pairs, nowSeconds());
-    if (rejection !== undefined && this.url !== undefined && (JSON.parse(rejection) as Verdict).suggestsKeyRefresh &&
-        wasm.cacheMayRefetchOnKeyMiss(this.state, nowSeconds(), this.policy)) {
-      try {
-        await this.refresh();
-        rejection = rejectionOf(this.verifier!, body, pairs, nowSeconds());
-      } catch {
-        // keep the first verdict: the keys we have did not verify it
+    // The keys at hand first: a valid `v1` entry, or a rejection no key can change (headers,
+    // timestamp, body size), needs no JWKS, so neither waits for nor fails with the endpoint.
+    let verifier = this.local;
+    let rejection = rejectionOf(verifier, body, pairs, nowSeconds());
+    if (rejection !== undefined && this.url !== undefined && (JSON.parse(rejection) as Verdict).dependsOnKeys &&
+        wasm.headersNeedJwks(pairs)) {
+      await this.ensureKeys();
+      verifier = this.verifier!;
+      rejection = rejectionOf(verifier, body, pairs, nowSeconds());
+      if (rejection !== undefined && (JSON.parse(rejection) as Verdict).suggestsKeyRefresh &&
+          wasm.cacheMayRefetchOnKeyMiss(this.state, nowSeconds(), this.policy)) {
+        try {
+          await this.refresh();
+          verifier = this.verifier!;
+          rejection = rejectionOf(verifier, body, pairs, nowSeconds());
+        } catch {
+          // keep the first verdict: the keys we have did not verify it
+        }
       }
     }
-    if (detailed) return report(this.verifier!.verifyDetailed(body, pairs, nowSeconds()));
+    if (detailed) return report(verifier.verifyDetailed(body, pairs, nowSeconds()));
     if (rejection !== undefined) fail(JSON.parse(rejection));
     return parseJson(payload);
   }
@@ -396,7 +425,10 @@ export class JwksVerifier {
     return this.run(payload, headers, false);
   }
 
-  /** Every check with pass/fail and why. */
+  /**
+   * Every check with pass/fail and why. Rejects (with `jwks_unavailable`, 503) only when the
+   * delivery needs JWKS keys that cannot be fetched; a bad delivery is a report, not an error.
+   */
   verifyDetailed(payload: string | Uint8Array, headers: WebhookHeaders): Promise<VerificationReport> {
     return this.run(payload, headers, true) as Promise<VerificationReport>;
   }
@@ -421,7 +453,13 @@ export const VERSION: string = wasm.version();
 // be parsed (and re-serialised) before verification.
 
 /** Anything with `verify(payload, headers)`: a `Webhook` or a `JwksVerifier`. */
-export type Verifies = { verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown };
+export type Verifies = {
+  verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown;
+  /** When present, the helpers read no more body than this (default 256 KiB). */
+  readonly maxBodyBytes?: number;
+};
+
+const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** The parts of a Node `IncomingMessage` (Express, Connect, plain `http`) the helpers use. */
 export interface NodeRequestLike {
@@ -458,7 +496,7 @@ function readStream(req: NodeRequestLike, limit: number): Promise<Buffer> {
  * or the unread stream (read up to `limit` bytes). Throws `body_already_parsed` (500) when a
  * JSON parser already consumed it, since a re-serialised body no longer matches the signature.
  */
-export async function rawBody(req: NodeRequestLike, limit = 256 * 1024): Promise<Uint8Array | string> {
+export async function rawBody(req: NodeRequestLike, limit = DEFAULT_BODY_LIMIT): Promise<Uint8Array | string> {
   const body = req.body;
   if (body instanceof Uint8Array || typeof body === "string") return body;
   // Express 5 leaves `req.body` undefined when no parser ran; some stacks leave `{}` on an unread stream.
@@ -481,7 +519,7 @@ export async function rawBody(req: NodeRequestLike, limit = 256 * 1024): Promise
 export function webhookMiddleware(verifier: Verifies) {
   return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
     try {
-      const body = await rawBody(req);
+      const body = await rawBody(req, verifier.maxBodyBytes ?? DEFAULT_BODY_LIMIT);
       const event = await verifier.verify(body, req.headers);
       Object.assign(req, { webhook: event, rawBody: body });
       if (res.locals) res.locals.webhook = event;

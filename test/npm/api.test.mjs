@@ -310,8 +310,32 @@ describe("JwksVerifier", () => {
     }
   });
 
+  test("with secrets: v1 deliveries and rejections no key can change never wait for (or fail with) the JWKS", async () => {
+    let fetched = 0;
+    const failing = async () => {
+      fetched++;
+      throw new Error("network down");
+    };
+    const jv = new JwksVerifier({ jwksUrl: server.url, secrets: [S1], fetch: failing });
+    const wh = new Webhook(S1);
+    const ts = now();
+    assert.deepEqual(await jv.verify(EVENT, H("v", ts, wh.sign("v", new Date(ts * 1000), EVENT))), JSON.parse(EVENT));
+    // A valid v1 entry beside a v1a entry: verified by the secret, no fetch.
+    const both = `${v1a(ed, "w", ts, EVENT)} ${wh.sign("w", new Date(ts * 1000), EVENT)}`;
+    assert.deepEqual(await jv.verify(EVENT, H("w", ts, both)), JSON.parse(EVENT));
+    // A stale v1a delivery: the timestamp settles it, whatever the keys.
+    await assert.rejects(jv.verify(EVENT, H("o", ts - 400, v1a(ed, "o", ts - 400, EVENT))), (e) => e.code === "timestamp_too_old");
+    const report = await jv.verifyDetailed(EVENT, H("v", ts, wh.sign("v", new Date(ts * 1000), EVENT)));
+    assert.equal(report.verdict.ok, true);
+    assert.equal(fetched, 0, "none of these needed the JWKS");
+    // A v1a delivery does need it: the fetch is tried and its failure is a 503.
+    await assert.rejects(jv.verify(EVENT, H("x", ts, v1a(ed, "x", ts, EVENT))), (e) => e.code === "jwks_unavailable" && e.status === 503);
+    assert.equal(fetched, 1);
+  });
+
   test("http:// URLs other than localhost are refused", () => {
     assert.throws(() => new JwksVerifier({ jwksUrl: "http://example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
+    assert.throws(() => new JwksVerifier({ jwksUrl: "http://127.0.0.1:1@example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
   });
 });
 
@@ -338,6 +362,29 @@ describe("framework helpers", () => {
       const wrong = await postTo(`${base}/wrong`, EVENT, headers);
       assert.equal(wrong.status, 500);
       assert.equal(wrong.json.error, "body_already_parsed");
+    } finally {
+      server.close();
+    }
+  });
+
+  test("Express middleware reads up to the verifier's maxBodyBytes, no more", async () => {
+    const app = express();
+    const big = new Webhook(S1, { maxBodyBytes: 1 << 20 });
+    const small = new Webhook(S1, { maxBodyBytes: 1024 });
+    assert.equal(big.maxBodyBytes, 1 << 20);
+    assert.equal(new Webhook(S1).maxBodyBytes, 256 * 1024);
+    app.post("/big", webhookMiddleware(big), (req, res) => res.json({ got: req.webhook.type }));
+    app.post("/small", webhookMiddleware(small), (req, res) => res.json({ got: req.webhook.type }));
+    const server = await new Promise((r) => { const s = app.listen(0, "127.0.0.1", () => r(s)); });
+    const base = `http://127.0.0.1:${server.address().port}`;
+    try {
+      const body = JSON.stringify({ type: "batch.succeeded", data: { id: "b", pad: "x".repeat(300 * 1024) } });
+      const ts = now();
+      const headers = H("m", ts, big.sign("m", new Date(ts * 1000), body));
+      assert.deepEqual(await postTo(`${base}/big`, body, headers), { status: 200, json: { got: "batch.succeeded" } });
+      const refused = await postTo(`${base}/small`, body, headers);
+      assert.equal(refused.status, 413);
+      assert.equal(refused.json.error, "body_too_large");
     } finally {
       server.close();
     }

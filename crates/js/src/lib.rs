@@ -4,7 +4,7 @@
 //! strings and JSON text; the TypeScript wrapper (`npm/`) turns them into a native API.
 //!
 //! Results of `verify`/`authenticate` are JSON: `{"ok":true, "id", "timestamp", "scheme",
-//! "key", "event"}` or `{"ok":false, "code", "message", "status", "suggestsKeyRefresh"}`. Configuration errors
+//! "key", "event"}` or `{"ok":false, "code", "message", "status", "suggestsKeyRefresh", "dependsOnKeys"}`. Configuration errors
 //! are thrown as a JSON string `{"code", "message"}`.
 
 use hookwall::cache::{CacheState, Lookup};
@@ -49,6 +49,7 @@ fn rejection_json(e: &Rejection) -> String {
         "message": e.to_string(),
         "status": e.http_status(),
         "suggestsKeyRefresh": e.suggests_key_refresh(),
+        "dependsOnKeys": e.depends_on_keys(),
     })
     .to_string()
 }
@@ -134,6 +135,12 @@ impl WasmVerifier {
         Ok(())
     }
 
+    /// The largest body this verifier accepts, in bytes (framework helpers read no more).
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes()
+    }
+
     /// Size, headers, timestamp and signatures; the body is not parsed.
     pub fn authenticate(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
         verdict(self.inner.authenticate(body, pairs(&headers), seconds(now)))
@@ -170,6 +177,20 @@ impl WasmVerifier {
 #[wasm_bindgen(js_name = needsJwks)]
 pub fn needs_jwks(signature_header: &str) -> bool {
     hookwall::needs_jwks(signature_header)
+}
+
+/// [`needs_jwks`] for header pairs `[name, value, ...]`, found as the verifier finds them:
+/// false when the headers themselves are refused (no key changes that verdict).
+#[wasm_bindgen(js_name = headersNeedJwks)]
+pub fn headers_need_jwks(headers: Vec<String>) -> bool {
+    hookwall::WebhookHeaders::from_pairs(pairs(&headers)).is_ok_and(|h| hookwall::needs_jwks(h.signature))
+}
+
+/// Whether hookwall may fetch from `url`: `https://`, or `http://` to a loopback host only
+/// (the core's [`hookwall::endpoint::is_allowed`]).
+#[wasm_bindgen(js_name = isAllowedEndpoint)]
+pub fn is_allowed_endpoint(url: &str) -> bool {
+    hookwall::endpoint::is_allowed(url)
 }
 
 /// `v1,<base64>` for a `whsec_` secret.
