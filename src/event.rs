@@ -57,7 +57,8 @@ impl Envelope {
     /// assert_eq!(env.user_metadata().unwrap()["job"], "nightly");
     ///
     /// let unknown = Envelope::parse(br#"{"type":"ping"}"#).unwrap();
-    /// assert_eq!(unknown.event(), Event::Unknown { event_type: "ping" });
+    /// let Event::Unknown(everything) = unknown.event() else { panic!("ping is not in the catalog") };
+    /// assert_eq!(everything.event_type, "ping");
     /// assert_eq!(Envelope::parse(b"[1]").unwrap_err().code(), "invalid_payload");
     /// ```
     pub fn parse(body: &[u8]) -> Result<Self, Rejection> {
@@ -126,7 +127,7 @@ impl Envelope {
                 output_file_uri: s("output_file_uri").or_else(|| s("video_uri")),
                 file_name: s("file_name"),
             },
-            other => Event::Unknown { event_type: other },
+            _ => Event::Unknown(self),
         }
     }
 }
@@ -170,9 +171,7 @@ pub enum Event<'a> {
         output_file_uri: Option<&'a str>,
         file_name: Option<&'a str>,
     },
-    /// A type outside the catalog (a ping, `batch.completed`, a future type): the
-    /// [`Envelope`] still holds everything.
-    Unknown {
-        event_type: &'a str,
-    },
+    /// A type outside the catalog (a ping, `batch.completed`, a future type), with the whole
+    /// [`Envelope`]: its type, version, timestamp, `data` and every other member, as sent.
+    Unknown(&'a Envelope),
 }
