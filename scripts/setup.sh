@@ -62,9 +62,13 @@ fi
 if [ "$want_browser" = 1 ]; then
   step "chromium (Debian)"
   if ! command -v chromium >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    as_root=()
+    if [ "$(id -u)" != 0 ]; then
+      command -v sudo >/dev/null 2>&1 || { echo "setup: installing chromium needs root (or sudo): apt-get install chromium" >&2; exit 1; }
+      as_root=(sudo)
+    fi
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
   chromium --version
 fi
