@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the edge worker (crates/worker/build/) with worker-build, strips the wasm names
 # section with binaryen's wasm-opt, and prints the wasm size (raw and gzip -9). Fails when the
-# gzip size is over the 250 KB budget. wrangler.toml runs this as its [build] command.
+# gzip size is over the 250 KB budget. Then builds the playground (scripts/build-www.sh) into
+# build/assets/playground/, which the worker serves at /playground/ (wrangler.toml [assets]).
+# wrangler.toml runs this as its [build] command.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT/crates/worker"
@@ -17,3 +19,9 @@ if [ "$gz" -gt "$budget" ]; then
   echo "worker wasm is over the gzip budget" >&2
   exit 1
 fi
+
+bash "$HOOKWALL_ROOT/scripts/build-www.sh"
+rm -rf build/assets
+mkdir -p build/assets
+cp -r "$HOOKWALL_ROOT/www/dist" build/assets/playground
+echo "worker assets: the playground at /playground/ ($(du -sk build/assets | cut -f1) KB)" >&2

@@ -42,5 +42,7 @@ Send a signed test event from another terminal:
       --signing-key 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60   # v1a, demo JWKS key
   curl -s http://127.0.0.1:$port/healthz
 
+The signature playground is served by the worker too: http://127.0.0.1:$port/playground/
+
 MSG
 npx wrangler dev --ip 127.0.0.1 --port "$port"

@@ -391,3 +391,32 @@ describe("routing by event type", () => {
     }
   });
 });
+
+describe("the playground, served by the worker ([assets])", () => {
+  test("GET /playground/ serves the built page and its wasm; deliveries and /healthz still reach the worker", async () => {
+    const { readFileSync } = await import("node:fs");
+    const edge = await startEdge({ assets: true });
+    try {
+      const page = await edge.post({ path: "/playground/", method: "GET" });
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("content-type"), /text\/html/);
+      assert.equal(page.text, readFileSync(new URL("../../www/dist/index.html", import.meta.url), "utf8"));
+      assert.match(page.text, /Content-Security-Policy/);
+      const wasm = await edge.mf.dispatchFetch("http://hookwall.test/playground/pkg/hookwall_js_bg.wasm");
+      assert.equal(wasm.headers.get("content-type"), "application/wasm");
+      const bytes = Buffer.from(await wasm.arrayBuffer());
+      assert.ok(bytes.equals(readFileSync(new URL("../../www/dist/pkg/hookwall_js_bg.wasm", import.meta.url))));
+      // Everything else is the worker's, as without assets.
+      const r = await edge.postV1();
+      assert.equal(r.status, 200, r.text);
+      assert.ok(edge.origin.received.some((e) => e.id === r.id));
+      assert.equal((await edge.post({ path: "/", method: "GET" })).status, 405);
+      assert.equal((await edge.post({ path: "/healthz", method: "GET" })).json.status, "ok");
+      const forged = await edge.post({ body: eventBody(), headers: deliveryHeaders(newId(), nowSeconds(), "v1,AAAA") });
+      assert.equal(forged.status, 400);
+      assert.equal(edge.origin.received.length, 1);
+    } finally {
+      await edge.close();
+    }
+  });
+});

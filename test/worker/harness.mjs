@@ -56,10 +56,11 @@ export async function signJwt({ privateKey, kid }, body, { ts = nowSeconds(), al
 export const jwksDoc = (...jwks) => JSON.stringify({ keys: jwks });
 
 /**
- * Starts the worker with an origin and a JWKS server. `vars` override the bindings.
+ * Starts the worker with an origin and a JWKS server. `vars` override the bindings; `assets`
+ * serves the built playground as wrangler.toml's [assets] does.
  * Returns { mf, origin, jwksServer, post, logs, close }.
  */
-export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings } = {}) {
+export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings, assets = false } = {}) {
   const origin = await startOrigin({ secret: ORIGIN_SECRET, ...originOpts });
   // A second instance of the same small server acts as the JWKS endpoint (it counts hits and
   // can go down, slow or return garbage).
@@ -84,6 +85,8 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
       kvNamespaces: kv,
       bindings,
       ...(serviceBindings ? { serviceBindings } : {}),
+      // wrangler.toml's [assets]: the playground at /playground/, every other path to the worker.
+      ...(assets ? { assets: { directory: `${BUILD}assets`, routerConfig: { has_user_worker: true } } } : {}),
       cf: false,
       // The worker's console output arrives as structured logs; keep hookwall's JSON lines.
       handleStructuredLogs({ message }) {
