@@ -58,6 +58,34 @@ test("JWKS endpoint slow (past the 5 s fetch deadline), nothing cached: 503, the
   }
 });
 
+test("JWKS endpoint slow with a stale set cached: the stale set serves after at most 1.5 s, then without waiting", async () => {
+  const key = ed25519Key();
+  const edge = await startEdge({ jwks: jwksDoc(key.jwk), vars: { WEBHOOK_SECRETS: undefined } });
+  try {
+    edge.jwksServer.jwksMode = "slow"; // answers after 8 s
+    const kv = await edge.mf.getKVNamespace("JWKS_CACHE");
+    const now = nowSeconds();
+    // Fetched 2 h ago with a 1 h TTL: stale, within the 24 h stale horizon.
+    await kv.put("jwks", JSON.stringify({ state: { fetched_at: now - 7200, ttl: 3600, last_attempt: now - 7200 }, doc: jwksDoc(key.jwk) }));
+    const started = Date.now();
+    const first = await postV1a(edge, key);
+    const firstMs = Date.now() - started;
+    assert.equal(first.status, 200, first.text);
+    assert.ok(firstMs >= 1400 && firstMs < 4000, `answered after ${firstMs} ms: the refresh had a 1.5 s deadline`);
+    assert.equal(edge.jwksServer.jwksHits, 1);
+    const t2 = Date.now();
+    const second = await postV1a(edge, key);
+    assert.equal(second.status, 200, second.text);
+    assert.ok(Date.now() - t2 < 1000, "inside the cooldown the stale set serves at once");
+    assert.equal(edge.jwksServer.jwksHits, 1, "one attempt per cooldown");
+    assert.equal(edge.origin.received.length, 2);
+    await sleep(200);
+    assert.equal(edge.logs.find((l) => l.webhook_id === first.id)?.jwks, "stale");
+  } finally {
+    await edge.close();
+  }
+});
+
 test("JWKS endpoint down or returning garbage, nothing cached: 503 with retry-after, never accepted", async () => {
   const key = ed25519Key();
   for (const mode of ["down", "garbage"]) {

@@ -16,7 +16,11 @@ use crate::net::{self, NetError, Outbound};
 use crate::outcome::EdgeError;
 
 const KV_KEY: &str = "jwks";
+/// Deadline of a fetch that has nothing to fall back on.
 const FETCH_TIMEOUT_MS: u64 = 5_000;
+/// Deadline of a refresh with a stale set in hand: the sender expects an answer within a few
+/// seconds, so a slow endpoint costs the delivery this much at most, then the stale set serves.
+const STALE_FETCH_TIMEOUT_MS: u64 = 1_500;
 
 /// What KV holds: the policy state and the last good document.
 #[derive(Serialize, Deserialize, Clone)]
@@ -95,11 +99,11 @@ async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
 }
 
 /// Fetches the JWKS; a document is good only if it parses and has at least one usable key.
-async fn fetch(url: &str) -> Result<(String, Option<String>), String> {
+async fn fetch(url: &str, timeout_ms: u64) -> Result<(String, Option<String>), String> {
     let out = Outbound { method: "GET", url, headers: &[("accept", "application/json")], body: None };
-    let reply = match net::send(out, FETCH_TIMEOUT_MS, MAX_JWKS_BYTES, |status| status == 200).await {
+    let reply = match net::send(out, timeout_ms, MAX_JWKS_BYTES, |status| status == 200).await {
         Ok(r) => r,
-        Err(NetError::Timeout) => return Err(format!("no answer within {FETCH_TIMEOUT_MS} ms")),
+        Err(NetError::Timeout) => return Err(format!("no answer within {timeout_ms} ms")),
         Err(NetError::Unreachable(why)) => return Err(format!("unreachable: {why}")),
     };
     if reply.status != 200 {
@@ -117,9 +121,15 @@ async fn fetch(url: &str) -> Result<(String, Option<String>), String> {
 }
 
 /// Fetches and records the outcome (good document or failed attempt) in KV and the isolate.
-async fn refresh(env: &Env, config: &Config, previous: Option<Memo>, now: u64) -> (Memo, Result<(), String>) {
+async fn refresh(
+    env: &Env,
+    config: &Config,
+    previous: Option<Memo>,
+    now: u64,
+    timeout_ms: u64,
+) -> (Memo, Result<(), String>) {
     let p = &config.cache_policy;
-    match fetch(&config.jwks_url).await {
+    match fetch(&config.jwks_url, timeout_ms).await {
         Ok((doc, cache_control)) => {
             let stored = Stored { state: p.fetched(now, cache_control.as_deref()), doc: Some(doc) };
             (save(env, config, stored).await, Ok(()))
@@ -151,12 +161,12 @@ pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifi
             Ok((v, "cached"))
         }
         Lookup::FetchOrUseStale => {
-            let (m, fetched) = refresh(env, config, cur, now).await;
+            let (m, fetched) = refresh(env, config, cur, now, STALE_FETCH_TIMEOUT_MS).await;
             let v = ready(config, &m).ok_or_else(|| unavailable("the cached set does not parse".into()))?;
             Ok((v, if fetched.is_ok() { "fetched" } else { "stale" }))
         }
         Lookup::FetchRequired => {
-            let (m, fetched) = refresh(env, config, cur, now).await;
+            let (m, fetched) = refresh(env, config, cur, now, FETCH_TIMEOUT_MS).await;
             fetched.map_err(unavailable)?;
             let v = ready(config, &m).ok_or_else(|| unavailable("the fetched set does not parse".into()))?;
             Ok((v, "fetched"))
@@ -174,6 +184,6 @@ pub async fn refetch_on_key_miss(env: &Env, config: &Config, now: u64) -> Option
         return None;
     }
     let old_doc = cur.as_ref().and_then(|m| m.stored.doc.clone());
-    let (m, fetched) = refresh(env, config, cur, now).await;
+    let (m, fetched) = refresh(env, config, cur, now, FETCH_TIMEOUT_MS).await;
     if fetched.is_ok() && m.stored.doc != old_doc { ready(config, &m) } else { None }
 }
