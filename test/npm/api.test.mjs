@@ -248,6 +248,9 @@ describe("JwksVerifier", () => {
     const rotated = edKey("ed-2");
     const ts = now();
     const send = (id) => jv.verify(EVENT, H(id, ts, v1a(rotated, id, ts, EVENT)));
+    // The cooldown counts whole seconds: start just after a second begins, so that "b" cannot
+    // land in the next second (and legitimately refetch).
+    await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
     await assert.rejects(send("a"), (e) => e.code === "no_matching_signature");
     const hits = server.hits;
     await assert.rejects(send("b"), (e) => e.code === "no_matching_signature");

@@ -228,6 +228,9 @@ describe("dynamic webhooks (v1a and RS256 JWT via JWKS)", () => {
       return { ...r, id };
     };
     await sleep(1100); // past the cooldown of the first fetch
+    // The cooldown counts whole seconds: start both misses just after a second begins, so that
+    // the second one cannot land in the next second (and legitimately refetch).
+    await sleep(1010 - (Date.now() % 1000));
     const hits0 = edge.jwksServer.jwksHits;
     const a = await send();
     const b = await send();
