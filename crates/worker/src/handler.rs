@@ -4,7 +4,7 @@ use hookwall::{Rejection, WebhookHeaders, needs_jwks};
 use serde_json::json;
 use worker::js_sys::{self, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Env, Response, web_sys};
+use worker::{Context, Env, Response, web_sys};
 
 use crate::config::{self, Config};
 use crate::outcome::{EdgeError, LogLine, ok_json};
@@ -28,10 +28,10 @@ fn path_of(url: &str) -> &str {
     path.split(['?', '#']).next().unwrap_or("/")
 }
 
-pub async fn handle(req: web_sys::Request, env: &Env) -> Response {
+pub async fn handle(req: web_sys::Request, env: &Env, ctx: &Context) -> Response {
     let started = now_ms();
     let mut log = LogLine::default();
-    let response = match run(&req, env, &mut log).await {
+    let response = match run(&req, env, ctx, &mut log).await {
         Ok(r) => r,
         Err(e) => {
             log.verdict = match e {
@@ -47,7 +47,7 @@ pub async fn handle(req: web_sys::Request, env: &Env) -> Response {
     response
 }
 
-async fn run(req: &web_sys::Request, env: &Env, log: &mut LogLine) -> Result<Response, EdgeError> {
+async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine) -> Result<Response, EdgeError> {
     let config = config::get(env)?;
     let url = req.url();
     let path = path_of(&url);
@@ -91,7 +91,7 @@ async fn run(req: &web_sys::Request, env: &Env, log: &mut LogLine) -> Result<Res
     }
 
     let content_type = header("content-type");
-    let origin_status = origin::forward(&config, &delivery, &body, content_type, now).await;
+    let origin_status = origin::forward(ctx, &config, &delivery, &body, content_type, now).await;
     log.origin_status = match &origin_status {
         Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s }) => Some(*s),
         Err(_) => None,

@@ -101,7 +101,7 @@ async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
 /// Fetches the JWKS; a document is good only if it parses and has at least one usable key.
 async fn fetch(url: &str, timeout_ms: u64) -> Result<(String, Option<String>), String> {
     let out = Outbound { method: "GET", url, headers: &[("accept", "application/json")], body: None };
-    let reply = match net::send(out, timeout_ms, MAX_JWKS_BYTES, |status| status == 200).await {
+    let reply = match net::send(out, timeout_ms, MAX_JWKS_BYTES, |status| status == 200, None).await {
         Ok(r) => r,
         Err(NetError::Timeout) => return Err(format!("no answer within {timeout_ms} ms")),
         Err(NetError::Unreachable(why)) => return Err(format!("unreachable: {why}")),

@@ -19,6 +19,6 @@ use worker::{Context, Env, Response, Result, event, web_sys};
 /// Takes the runtime's request as it is: wrapping it in `worker::Request` would read its `cf`
 /// object on every request, which hookwall never uses.
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(handler::handle(req, &env).await)
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> Result<Response> {
+    Ok(handler::handle(req, &env, &ctx).await)
 }

@@ -4,6 +4,7 @@
 //! intermediate `Request` object and no timer of our own, so each hop costs the runtime as
 //! little as a hand-written JavaScript worker's. The deadline covers the answer's body too.
 
+use worker::Context;
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -65,12 +66,14 @@ fn describe(e: &JsValue) -> String {
 /// Sends `out` and reads at most `cap` bytes of the answer, all within `timeout_ms`; the body is
 /// returned when `read_body(status)` says so. Reading even an unwanted short answer to its end
 /// lets the runtime reuse the connection (one TLS handshake for many hops, not one per hop); a
-/// longer one is left unread past the cap. Redirects are not followed.
+/// longer one is left unread past the cap. With `background`, an unwanted answer is read there
+/// (`waitUntil`), after the caller has answered. Redirects are not followed.
 pub async fn send(
     out: Outbound<'_>,
     timeout_ms: u64,
     cap: usize,
     read_body: fn(u16) -> bool,
+    background: Option<&Context>,
 ) -> Result<Reply, NetError> {
     let unreachable = |e: JsValue| NetError::Unreachable(describe(&e));
     let signal = AbortSignal::timeout_with_u32(u32::try_from(timeout_ms).unwrap_or(u32::MAX));
@@ -109,6 +112,15 @@ pub async fn send(
         .filter(|&n| n <= cap && !encoded);
 
     let wanted = read_body(status);
+    if !wanted && let Some(ctx) = background {
+        // Only frees the connection, within the same deadline: nothing waits for it.
+        if let Some(stream) = response.body() {
+            ctx.wait_until(async move {
+                let _ = read_capped(stream, cap).await;
+            });
+        }
+        return Ok(Reply { status, cache_control, body: Vec::new(), truncated: false });
+    }
     // Reading an unwanted answer only frees the connection: its failure changes nothing.
     let read_failed = |e: NetError| {
         if wanted { Err(e) } else { Ok(Reply { status, cache_control: None, body: Vec::new(), truncated: false }) }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use hookwall::{Verified, sign_v1};
+use worker::Context;
 
 use crate::config::Config;
 use crate::net::{self, NetError, Outbound};
@@ -39,6 +40,7 @@ fn event_type_header(event_type: &str) -> Option<Cow<'_, str>> {
 
 /// Forwards a verified delivery; `Ok(status)` only for a 2xx.
 pub async fn forward(
+    ctx: &Context,
     config: &Config,
     delivery: &Verified,
     body: &[u8],
@@ -63,11 +65,14 @@ pub async fn forward(
     }
     let out = Outbound { method: "POST", url, headers: &headers, body: Some(body) };
 
-    let reply = match net::send(out, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status)).await {
-        Ok(r) => r,
-        Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
-        Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
-    };
+    let reply =
+        match net::send(out, config.origin_timeout_ms, REPLY_CAP, |status| (400..500).contains(&status), Some(ctx))
+            .await
+        {
+            Ok(r) => r,
+            Err(NetError::Timeout) => return Err(EdgeError::OriginTimeout { after_ms: config.origin_timeout_ms }),
+            Err(NetError::Unreachable(why)) => return Err(EdgeError::OriginUnreachable(why)),
+        };
     match reply.status {
         200..=299 => Ok(reply.status),
         400..=499 => {
