@@ -126,20 +126,31 @@ pub struct LogLine {
 }
 
 impl LogLine {
+    /// Prints the line; facts that do not apply to this request (no code for a forwarded
+    /// delivery, no id for a rejected one, ...) are left out rather than logged as `null`.
     pub fn emit(&self, latency_ms: u64) {
-        let line = json!({
-            "service": "hookwall",
-            "verdict": self.verdict,
-            "status": self.status,
-            "code": self.code,
-            "scheme": self.scheme,
-            "event_type": self.event_type,
-            "webhook_id": self.webhook_id,
-            "origin_status": self.origin_status,
-            "jwks": self.jwks,
-            "notes": self.notes,
-            "latency_ms": latency_ms,
-        });
-        worker::console_log!("{line}");
+        let mut line = serde_json::Map::new();
+        let mut put = |name: &str, value: Value| {
+            line.insert(name.into(), value);
+        };
+        put("service", json!("hookwall"));
+        put("verdict", json!(self.verdict));
+        put("status", json!(self.status));
+        let optional = [
+            ("code", self.code.map(Value::from)),
+            ("scheme", self.scheme.map(Value::from)),
+            ("event_type", self.event_type.as_deref().map(Value::from)),
+            ("webhook_id", self.webhook_id.as_deref().map(Value::from)),
+            ("origin_status", self.origin_status.map(Value::from)),
+            ("jwks", self.jwks.map(Value::from)),
+            ("notes", (!self.notes.is_empty()).then(|| json!(self.notes))),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                put(name, value);
+            }
+        }
+        put("latency_ms", json!(latency_ms));
+        worker::console_log!("{}", Value::Object(line));
     }
 }
