@@ -4,7 +4,8 @@
 //! JSON body `{"error": code, "message": text}` follow from it. Never a 3xx.
 
 use hookwall::{Rejection, error_body};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use worker::{Headers, Response};
 
 /// Why the edge did not answer 2xx.
@@ -111,46 +112,40 @@ pub fn ok_json(status: u16, body: &Value) -> Response {
 }
 
 /// Facts gathered while handling one request, printed as one JSON log line. Holds no secret,
-/// signature or body.
-#[derive(Default)]
+/// signature or body. Facts that do not apply to a request (no code for a forwarded delivery,
+/// no id for a rejected one, ...) are left out of the line rather than printed as `null`.
+#[derive(Default, Serialize)]
 pub struct LogLine {
     pub verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_status: Option<u16>,
     pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
+/// The printed line: the service name, the facts, the latency.
+#[derive(Serialize)]
+struct Printed<'a> {
+    service: &'static str,
+    #[serde(flatten)]
+    facts: &'a LogLine,
+    latency_ms: u64,
+}
+
 impl LogLine {
-    /// Prints the line; facts that do not apply to this request (no code for a forwarded
-    /// delivery, no id for a rejected one, ...) are left out rather than logged as `null`.
     pub fn emit(&self, latency_ms: u64) {
-        let mut line = serde_json::Map::new();
-        let mut put = |name: &str, value: Value| {
-            line.insert(name.into(), value);
-        };
-        put("service", json!("hookwall"));
-        put("verdict", json!(self.verdict));
-        put("status", json!(self.status));
-        let optional = [
-            ("code", self.code.map(Value::from)),
-            ("scheme", self.scheme.map(Value::from)),
-            ("event_type", self.event_type.as_deref().map(Value::from)),
-            ("webhook_id", self.webhook_id.as_deref().map(Value::from)),
-            ("origin_status", self.origin_status.map(Value::from)),
-            ("jwks", self.jwks.map(Value::from)),
-            ("notes", (!self.notes.is_empty()).then(|| json!(self.notes))),
-        ];
-        for (name, value) in optional {
-            if let Some(value) = value {
-                put(name, value);
-            }
-        }
-        put("latency_ms", json!(latency_ms));
-        worker::console_log!("{}", Value::Object(line));
+        let line = Printed { service: "hookwall", facts: self, latency_ms };
+        worker::console_log!("{}", serde_json::to_string(&line).unwrap_or_default());
     }
 }
