@@ -19,7 +19,6 @@ interface WasmModule {
   WasmVerifier: new (config: string) => WasmVerifierInstance;
   signV1(secret: string, id: string, timestamp: number, body: Uint8Array): string;
   signV1a(signingKey: string, id: string, timestamp: number, body: Uint8Array): string;
-  needsJwks(signatureHeader: string): boolean;
   headersNeedJwks(headers: string[]): boolean;
   isAllowedEndpoint(url: string): boolean;
   cachePolicy(overrides?: string): string;

@@ -173,14 +173,9 @@ impl WasmVerifier {
     }
 }
 
-/// Whether verifying with this `webhook-signature` may need JWKS keys.
-#[wasm_bindgen(js_name = needsJwks)]
-pub fn needs_jwks(signature_header: &str) -> bool {
-    hookwall::needs_jwks(signature_header)
-}
-
-/// [`needs_jwks`] for header pairs `[name, value, ...]`, found as the verifier finds them:
-/// false when the headers themselves are refused (no key changes that verdict).
+/// Whether verifying a delivery with these header pairs `[name, value, ...]` may need JWKS keys
+/// ([`hookwall::needs_jwks`] on the signature header, found as the verifier finds it): false when
+/// the headers themselves are refused (no key changes that verdict).
 #[wasm_bindgen(js_name = headersNeedJwks)]
 pub fn headers_need_jwks(headers: Vec<String>) -> bool {
     hookwall::WebhookHeaders::from_pairs(pairs(&headers)).is_ok_and(|h| hookwall::needs_jwks(h.signature))
