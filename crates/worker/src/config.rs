@@ -9,6 +9,7 @@ use hookwall::route::Routes;
 use hookwall::{CachePolicy, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, Secret, Verifier};
 use worker::Env;
 
+use crate::kv::Kv;
 use crate::outcome::EdgeError;
 
 /// Google's published JWKS for Gemini API dynamic webhooks.
@@ -30,6 +31,9 @@ pub struct Config {
     pub jwks_url: String,
     /// The core's JWKS cache policy; `JWKS_REFETCH_COOLDOWN_SECONDS` tunes the cooldown.
     pub cache_policy: CachePolicy,
+    /// The KV namespaces, bound once.
+    pub jwks_cache: Kv,
+    pub seen_ids: Kv,
 }
 
 thread_local! {
@@ -96,12 +100,11 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
     if !webhook_path.starts_with('/') {
         return Err(invalid("WEBHOOK_PATH", "must start with /"));
     }
-    for binding in [JWKS_CACHE, SEEN_IDS] {
-        env.kv(binding).map_err(|_| EdgeError::Config {
-            variable: if binding == JWKS_CACHE { JWKS_CACHE } else { SEEN_IDS },
-            problem: "KV namespace binding missing (see wrangler.toml [[kv_namespaces]])".into(),
-        })?;
-    }
+    let kv = |variable: &'static str| {
+        Kv::bind(env, variable)
+            .ok_or_else(|| invalid(variable, "KV namespace binding missing (see wrangler.toml [[kv_namespaces]])"))
+    };
+    let (jwks_cache, seen_ids) = (kv(JWKS_CACHE)?, kv(SEEN_IDS)?);
     let mut builder = Verifier::builder().secrets(secrets).tolerance_seconds(tolerance).max_body_bytes(max_body);
     if let Some(audience) = text(env, "JWT_AUDIENCE") {
         builder = builder.audience(audience);
@@ -112,5 +115,16 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         refetch_cooldown: number(env, "JWKS_REFETCH_COOLDOWN_SECONDS", defaults.refetch_cooldown)?,
         ..defaults
     };
-    Ok(Config { verifier, webhook_path, origin_url, origin_secret, routes, origin_timeout_ms, jwks_url, cache_policy })
+    Ok(Config {
+        verifier,
+        webhook_path,
+        origin_url,
+        origin_secret,
+        routes,
+        origin_timeout_ms,
+        jwks_url,
+        cache_policy,
+        jwks_cache,
+        seen_ids,
+    })
 }

@@ -8,8 +8,7 @@ use worker::{Context, Env, Response, web_sys};
 
 use crate::config::{self, Config};
 use crate::outcome::{EdgeError, LogLine, ok_json};
-use crate::seen::Seen;
-use crate::{jwks_cache, net, origin};
+use crate::{jwks_cache, net, origin, seen};
 
 /// The only request headers hookwall reads. The runtime joins repeated headers into one value
 /// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
@@ -74,14 +73,13 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
     let headers: Vec<(&str, String)> =
         READ_HEADERS.iter().filter_map(|&name| header(name).map(|value| (name, value))).collect();
 
-    let delivery = verify(env, &config, &body, &headers, now, log).await?;
+    let delivery = verify(&config, &body, &headers, now, log).await?;
     let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
     log.scheme = Some(delivery.scheme.as_str());
     log.event_type = event_type.clone();
     log.webhook_id = Some(delivery.id.clone());
 
-    let seen = Seen::open(env);
-    match seen.was_forwarded(&delivery.id).await {
+    match seen::was_forwarded(&config.seen_ids, &delivery.id).await {
         Ok(true) => {
             log.verdict = "duplicate";
             return Ok(ok_json(200, &json!({"status": "duplicate", "webhook_id": delivery.id})));
@@ -97,7 +95,7 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
         Err(_) => None,
     };
     let origin_status = origin_status?;
-    if let Err(why) = seen.remember(&delivery.id, now).await {
+    if let Err(why) = seen::remember(&config.seen_ids, &delivery.id, now).await {
         log.notes.push(format!("SEEN_IDS write failed (a retry may be forwarded again): {why}"));
     }
     log.verdict = "forwarded";
@@ -109,7 +107,6 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
 
 /// Runs the core verifier, with JWKS keys only when the signature list needs them.
 async fn verify(
-    env: &Env,
     config: &Config,
     body: &[u8],
     headers: &[(&str, String)],
@@ -127,7 +124,7 @@ async fn verify(
         Err(e) if needs_jwks(found.signature) && e.depends_on_keys() => {}
         _ => return without_jwks.map_err(EdgeError::Rejected),
     }
-    let verifier = match jwks_cache::verifier(env, config, now).await {
+    let verifier = match jwks_cache::verifier(config, now).await {
         Ok((v, source)) => {
             log.jwks = Some(source);
             v
@@ -140,7 +137,7 @@ async fn verify(
     };
     match verifier.verify_headers(body, &found, now) {
         Ok(d) => Ok(d),
-        Err(e) if e.suggests_key_refresh() => match jwks_cache::refetch_on_key_miss(env, config, now).await {
+        Err(e) if e.suggests_key_refresh() => match jwks_cache::refetch_on_key_miss(config, now).await {
             Some(fresh) => {
                 log.jwks = Some("refetched");
                 fresh.verify_headers(body, &found, now).map_err(EdgeError::Rejected)

@@ -9,9 +9,8 @@ use hookwall::cache::{CacheState, Lookup};
 use hookwall::jwks::MAX_JWKS_BYTES;
 use hookwall::{Jwks, Verifier};
 use serde::{Deserialize, Serialize};
-use worker::Env;
 
-use crate::config::{Config, JWKS_CACHE};
+use crate::config::Config;
 use crate::net::{self, NetError, Outbound};
 use crate::outcome::EdgeError;
 
@@ -47,23 +46,19 @@ fn memo() -> Option<Memo> {
     MEMO.with(|m| m.borrow().clone())
 }
 
-async fn load(env: &Env) -> Option<Stored> {
-    let kv = env.kv(JWKS_CACHE).ok()?;
-    kv.get(KV_KEY).json::<Stored>().await.ok().flatten()
+async fn load(config: &Config) -> Option<Stored> {
+    let text = config.jwks_cache.get_text(KV_KEY).await.ok()??;
+    serde_json::from_str(&text).ok()
 }
 
-async fn save(env: &Env, config: &Config, stored: Stored) -> Memo {
+async fn save(config: &Config, stored: Stored) -> Memo {
     let verifier = match (&stored.doc, memo()) {
         (Some(doc), Some(m)) if m.stored.doc.as_ref() == Some(doc) && m.verifier.is_some() => m.verifier,
         (Some(doc), _) => build(config, doc),
         (None, _) => None,
     };
     let keep = stored.state.ttl + config.cache_policy.max_stale + 3600;
-    if let Ok(kv) = env.kv(JWKS_CACHE)
-        && let Ok(put) = kv.put(KV_KEY, serde_json::to_string(&stored).unwrap_or_default())
-    {
-        let _ = put.expiration_ttl(keep.max(60)).execute().await;
-    }
+    let _ = config.jwks_cache.put_text(KV_KEY, &serde_json::to_string(&stored).unwrap_or_default(), keep).await;
     let m = Memo { stored, verifier };
     MEMO.with(|slot| *slot.borrow_mut() = Some(m.clone()));
     m
@@ -78,7 +73,7 @@ fn build(config: &Config, doc: &str) -> Option<Rc<Verifier>> {
 
 /// The current state: the isolate's copy when it is fresh, KV's otherwise (another isolate
 /// may have refreshed), falling back to the isolate's copy when KV fails.
-async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
+async fn current(config: &Config, now: u64) -> Option<Memo> {
     let local = memo();
     if let Some(m) = &local
         && config.cache_policy.fresh(&m.stored.state, now)
@@ -86,7 +81,7 @@ async fn current(env: &Env, config: &Config, now: u64) -> Option<Memo> {
     {
         return local;
     }
-    match load(env).await {
+    match load(config).await {
         Some(stored) => {
             let verifier = match &local {
                 Some(m) if m.stored.doc == stored.doc => m.verifier.clone(),
@@ -121,24 +116,18 @@ async fn fetch(url: &str, timeout_ms: u64) -> Result<(String, Option<String>), S
 }
 
 /// Fetches and records the outcome (good document or failed attempt) in KV and the isolate.
-async fn refresh(
-    env: &Env,
-    config: &Config,
-    previous: Option<Memo>,
-    now: u64,
-    timeout_ms: u64,
-) -> (Memo, Result<(), String>) {
+async fn refresh(config: &Config, previous: Option<Memo>, now: u64, timeout_ms: u64) -> (Memo, Result<(), String>) {
     let p = &config.cache_policy;
     match fetch(&config.jwks_url, timeout_ms).await {
         Ok((doc, cache_control)) => {
             let stored = Stored { state: p.fetched(now, cache_control.as_deref()), doc: Some(doc) };
-            (save(env, config, stored).await, Ok(()))
+            (save(config, stored).await, Ok(()))
         }
         Err(why) => {
             let prev_state = previous.as_ref().map(|m| m.stored.state);
             let doc = previous.and_then(|m| m.stored.doc);
             let stored = Stored { state: p.attempt_failed(prev_state, now), doc };
-            (save(env, config, stored).await, Err(why))
+            (save(config, stored).await, Err(why))
         }
     }
 }
@@ -148,9 +137,9 @@ fn ready(config: &Config, m: &Memo) -> Option<Rc<Verifier>> {
 }
 
 /// A verifier holding the JWKS keys, following the cache policy.
-pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifier>, Source), EdgeError> {
+pub async fn verifier(config: &Config, now: u64) -> Result<(Rc<Verifier>, Source), EdgeError> {
     let p = &config.cache_policy;
-    let cur = current(env, config, now).await;
+    let cur = current(config, now).await;
     let state = cur.as_ref().map(|m| m.stored.state);
     let unavailable = |why: String| EdgeError::JwksUnavailable(why);
     match p.lookup(state.as_ref(), now) {
@@ -161,12 +150,12 @@ pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifi
             Ok((v, "cached"))
         }
         Lookup::FetchOrUseStale => {
-            let (m, fetched) = refresh(env, config, cur, now, STALE_FETCH_TIMEOUT_MS).await;
+            let (m, fetched) = refresh(config, cur, now, STALE_FETCH_TIMEOUT_MS).await;
             let v = ready(config, &m).ok_or_else(|| unavailable("the cached set does not parse".into()))?;
             Ok((v, if fetched.is_ok() { "fetched" } else { "stale" }))
         }
         Lookup::FetchRequired => {
-            let (m, fetched) = refresh(env, config, cur, now, FETCH_TIMEOUT_MS).await;
+            let (m, fetched) = refresh(config, cur, now, FETCH_TIMEOUT_MS).await;
             fetched.map_err(unavailable)?;
             let v = ready(config, &m).ok_or_else(|| unavailable("the fetched set does not parse".into()))?;
             Ok((v, "fetched"))
@@ -177,13 +166,13 @@ pub async fn verifier(env: &Env, config: &Config, now: u64) -> Result<(Rc<Verifi
 
 /// After a key miss (unknown `kid`, or `v1a` matching no key): refetch if the cooldown allows
 /// and the set changed. `Some` holds a verifier with the new keys.
-pub async fn refetch_on_key_miss(env: &Env, config: &Config, now: u64) -> Option<Rc<Verifier>> {
-    let cur = current(env, config, now).await;
+pub async fn refetch_on_key_miss(config: &Config, now: u64) -> Option<Rc<Verifier>> {
+    let cur = current(config, now).await;
     let state = cur.as_ref().map(|m| m.stored.state);
     if !config.cache_policy.may_refetch_on_key_miss(state.as_ref(), now) {
         return None;
     }
     let old_doc = cur.as_ref().and_then(|m| m.stored.doc.clone());
-    let (m, fetched) = refresh(env, config, cur, now, FETCH_TIMEOUT_MS).await;
+    let (m, fetched) = refresh(config, cur, now, FETCH_TIMEOUT_MS).await;
     if fetched.is_ok() && m.stored.doc != old_doc { ready(config, &m) } else { None }
 }

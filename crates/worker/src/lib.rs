@@ -9,6 +9,7 @@
 mod config;
 mod handler;
 mod jwks_cache;
+mod kv;
 mod net;
 mod origin;
 mod outcome;

@@ -6,6 +6,7 @@
 
 use worker::Context;
 use worker::js_sys::{self, Reflect, Uint8Array};
+use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::web_sys::{
@@ -37,6 +38,11 @@ pub async fn read_capped(stream: ReadableStream, cap: usize) -> Result<(Vec<u8>,
     }
 }
 
+thread_local! {
+    /// A rejection handler for promises whose failure changes nothing, made once per isolate.
+    static IGNORE_REJECTION: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
 /// One outbound request.
 pub struct Outbound<'a> {
     pub method: &'a str,
@@ -59,7 +65,7 @@ pub enum NetError {
     Unreachable(String),
 }
 
-fn describe(e: &JsValue) -> String {
+pub fn describe(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
 }
 
@@ -113,8 +119,14 @@ pub async fn send(
 
     let wanted = read_body(status);
     if !wanted && let Some(ctx) = background {
-        // Only frees the connection, within the same deadline: nothing waits for it.
-        if let Some(stream) = response.body() {
+        // Only frees the connection, within the same deadline: nothing waits for it. A declared
+        // length within the cap is read by the runtime alone (its promise handed to
+        // `waitUntil`, no wasm task); any other answer in chunks, stopping at the cap.
+        if declared.is_some() {
+            if let Ok(read) = response.array_buffer() {
+                let _ = ctx.as_ref().wait_until(&IGNORE_REJECTION.with(|ignore| read.catch(ignore)));
+            }
+        } else if let Some(stream) = response.body() {
             ctx.wait_until(async move {
                 let _ = read_capped(stream, cap).await;
             });

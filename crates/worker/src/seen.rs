@@ -5,10 +5,7 @@
 //! different locations within seconds can both be forwarded. The origin still receives the same
 //! `webhook-id` on both and can dedupe; hookwall never drops a delivery to avoid a duplicate.
 
-use worker::Env;
-use worker::kv::KvStore;
-
-use crate::config::SEEN_IDS;
+use crate::kv::Kv;
 
 /// How long an id is remembered (seconds).
 pub const REMEMBER_SECONDS: u64 = 48 * 3600;
@@ -17,32 +14,13 @@ fn key(id: &str) -> String {
     format!("id:{id}")
 }
 
-/// The `SEEN_IDS` namespace, opened once per request.
-pub struct Seen(Result<KvStore, String>);
+/// Whether the id was already forwarded. `Err` when KV cannot answer (the caller forwards
+/// anyway: at-least-once beats lost).
+pub async fn was_forwarded(seen_ids: &Kv, id: &str) -> Result<bool, String> {
+    seen_ids.get_text(&key(id)).await.map(|v| v.is_some())
+}
 
-impl Seen {
-    pub fn open(env: &Env) -> Self {
-        Seen(env.kv(SEEN_IDS).map_err(|e| e.to_string()))
-    }
-
-    fn store(&self) -> Result<&KvStore, String> {
-        self.0.as_ref().map_err(Clone::clone)
-    }
-
-    /// Whether the id was already forwarded. `Err` when KV cannot answer (the caller forwards
-    /// anyway: at-least-once beats lost).
-    pub async fn was_forwarded(&self, id: &str) -> Result<bool, String> {
-        self.store()?.get(&key(id)).text().await.map(|v| v.is_some()).map_err(|e| e.to_string())
-    }
-
-    /// Remembers a forwarded id.
-    pub async fn remember(&self, id: &str, now: u64) -> Result<(), String> {
-        self.store()?
-            .put(&key(id), now.to_string())
-            .map_err(|e| e.to_string())?
-            .expiration_ttl(REMEMBER_SECONDS)
-            .execute()
-            .await
-            .map_err(|e| e.to_string())
-    }
+/// Remembers a forwarded id.
+pub async fn remember(seen_ids: &Kv, id: &str, now: u64) -> Result<(), String> {
+    seen_ids.put_text(&key(id), &now.to_string(), REMEMBER_SECONDS).await
 }
