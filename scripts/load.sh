@@ -5,6 +5,8 @@
 # counts (valid sent, forwarded, answered 5xx, rejected, lost); writes artifacts/load.md. Fails
 # if a promise breaks (a valid delivery answered 2xx but not forwarded, or a forged one forwarded).
 #   bash scripts/load.sh [seconds-per-worker=60] [connections=10] [invalid-share=0.2]
+#   LOAD_RATE=300 bash scripts/load.sh 60   an open loop at 300 requests/s (latency at a fixed load)
+# More knobs (other builds, the noise floor, pinning): the header of bench/load/run.mjs.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"

@@ -4,9 +4,15 @@
 // in its own process (bench/load/origin-proc.mjs) and every request is signed before the clock
 // starts, so the load generator's thread only sends and counts.
 // Usage: node bench/load/run.mjs [seconds-per-worker=60] [connections=10] [invalid-share=0.2]
+//   LOAD_RATE=n        open loop at n requests/s instead of a closed loop of connections
+//   HOOKWALL_BUILD=dir another build of hookwall's worker; HOOKWALL_COMPARE="label=dir,..." more
+//                      builds in the same rounds (the same dir twice shows the noise floor)
+//   LOAD_PIN=0         no CPU pinning; LOAD_TMPDIR_KEEP=1 Miniflare's storage in $TMPDIR
 import crypto from "node:crypto";
 import { fork } from "node:child_process";
 import os from "node:os";
+import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { writeFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -20,6 +26,19 @@ const CONNECTIONS = Number(process.argv[3] ?? 10);
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
 const INVALID_SHARE = Number(process.argv[4] ?? 0.2);
+// LOAD_RATE=n: an open loop at n requests per second (see fireAtRate) instead of autocannon's
+// closed loop of CONNECTIONS connections, each sending its next request when it has an answer.
+const RATE = Number(process.env.LOAD_RATE ?? 0);
+
+// Miniflare keeps its local KV (SQLite and one blob file per value) in a temporary directory.
+// On tmpfs when there is one, so that the disk of this machine does not enter the measurement:
+// on the root disk here, the same run cost each worker about twice the workerd CPU per request.
+if (!process.env.LOAD_TMPDIR_KEEP) {
+  try {
+    mkdirSync("/dev/shm/hookwall-load", { recursive: true });
+    process.env.TMPDIR = "/dev/shm/hookwall-load";
+  } catch {}
+}
 
 // Bundle the JS baseline (standardwebhooks and its dependencies) with wrangler's esbuild.
 mkdirSync(`${root}bench/load/js-worker/dist`, { recursive: true });
@@ -167,6 +186,43 @@ function fire(url, seconds, pool, onAnswer) {
   return run.then((result) => ({ result, used: i, ...stats }));
 }
 
+/**
+ * Open loop: `rate` requests per second on a fixed schedule, whatever the answers, each timed from
+ * the moment it was due (not from when it could be sent), so a stall of the worker shows in the
+ * latency of every request due during it (no coordinated omission). Same result shape as `fire`.
+ */
+function fireAtRate(url, seconds, pool, rate, onAnswer) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const { hostname, port, pathname } = new URL(url);
+  const total = Math.round(seconds * rate);
+  const t0 = performance.now() + 10;
+  const due = (k) => t0 + (k * 1000) / rate;
+  const stats = { onTheFly: 0 };
+  let sent = 0, settled = 0, errors = 0;
+  return new Promise((resolve) => {
+    const finish = () => { agent.destroy(); resolve({ result: { requests: { total: settled - errors }, duration: seconds, errors, timeouts: 0 }, used: sent, ...stats }); };
+    const grace = setTimeout(finish, seconds * 1000 + 5000); // answers still missing then count as unanswered
+    const settle = () => { if (++settled === total) { clearTimeout(grace); finish(); } };
+    const tick = () => {
+      const now = performance.now();
+      for (; sent < total && due(sent) <= now; sent++) {
+        let d = pool[sent];
+        if (d) pool[sent] = undefined; else { d = delivery("late", sent); stats.onTheFly++; }
+        const at = due(sent);
+        d.status = 0;
+        const req = http.request({ hostname, port, path: pathname, method: "POST", agent, headers: { ...d.headers, "content-length": Buffer.byteLength(d.body) } }, (res) => {
+          res.resume();
+          res.on("end", () => { d.status = res.statusCode; d.ms = performance.now() - at; onAnswer?.(d); settle(); });
+        });
+        req.on("error", () => { errors++; settle(); });
+        req.end(d.body);
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, due(sent) - performance.now()));
+    };
+    tick();
+  });
+}
+
 async function start(name, spec) {
   const origin = await startOriginProcess();
   const workerdBefore = descendantWorkerds();
@@ -182,16 +238,25 @@ async function start(name, spec) {
   // Warm-up (not measured, not counted): the isolate starts and the wasm tiers up.
   const warm = Array.from({ length: WARMUP_SECONDS * POOL_PER_SECOND }, (_, n) => delivery(`${tag}_warm`, n));
   await fire(url, WARMUP_SECONDS, warm);
-  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0, roundRates: [] };
+  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0, roundRates: [], generatorDelayP99: [] };
 }
 
 /** One measured round; the pool is signed just before it, so timestamps stay fresh in long runs. */
 async function round(w, seconds) {
   const pool = Array.from({ length: seconds * POOL_PER_SECOND }, (_, n) => delivery(`${w.tag}_${w.rounds}`, n));
   const cpuBefore = cpuMs(w.workerd);
-  const { result, used, onTheFly } = await fire(w.url, seconds, pool, (d) => w.sent.push(d));
+  // The load generator's own delays (its event loop held up by its own work or GC) are part
+  // of every latency measured, for both workers alike; reported so they can be told apart.
+  const eld = monitorEventLoopDelay({ resolution: 1 }); // samples every 1 ms: delay = sample - 1 ms
+  eld.enable();
+  // Only what the report needs is kept (the bodies go as soon as they are answered).
+  const onAnswer = (d) => w.sent.push({ id: d.id, valid: d.valid, status: d.status, ms: d.ms });
+  const { result, used, onTheFly } = await (RATE ? fireAtRate(w.url, seconds, pool, RATE, onAnswer) : fire(w.url, seconds, pool, onAnswer));
   await new Promise((r) => setTimeout(r, 300)); // requests still open at the stop finish
   w.cpuMs += cpuMs(w.workerd) - cpuBefore;
+  eld.disable();
+  w.generatorDelayMax = Math.max(w.generatorDelayMax ?? 0, eld.max / 1e6 - 1);
+  w.generatorDelayP99.push(Math.max(0, eld.percentile(99) / 1e6 - 1));
   w.used += used;
   w.onTheFly += onTheFly;
   w.errors += result.errors + result.timeouts;
@@ -231,6 +296,7 @@ async function finish(w) {
     badHop: badSignatures,
     connections,
     roundRates: w.roundRates,
+    generatorDelay: { p99: percentile([...w.generatorDelayP99].sort((a, b) => a - b), 0.5), max: w.generatorDelayMax },
   };
   await w.mf.dispose();
   await w.origin.close();
@@ -251,9 +317,11 @@ for (const w of workers) rows.push(await finish(w));
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const lines = [
-  `Load: ${ROUNDS * perRound} s per worker in ${ROUNDS} alternating round(s) (after ${WARMUP_SECONDS} s of warm-up each), ${CONNECTIONS} connections, ${Math.round(INVALID_SHARE * 100)} % invalid signatures, pre-signed, workerd (Miniflare) on 127.0.0.1, origin in its own process, ${PIN ? "workerd pinned to core 0, load generator and origins to the others" : "no CPU pinning"}, ${cpu} x ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+  `Load: ${ROUNDS * perRound} s per worker in ${ROUNDS} alternating round(s) (after ${WARMUP_SECONDS} s of warm-up each), ${RATE ? `open loop at ${RATE} requests/s` : `${CONNECTIONS} connections`}, ${Math.round(INVALID_SHARE * 100)} % invalid signatures, pre-signed, workerd (Miniflare) on 127.0.0.1, origin in its own process, ${PIN ? "workerd pinned to core 0, load generator and origins to the others" : "no CPU pinning"}, ${cpu} x ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   "",
-  "Latency is measured per request from the moment autocannon takes it to its answer; p50/p99 over every request of the run.",
+  RATE
+    ? "Latency is measured per request from the moment it was due on the fixed schedule to its answer (a stall delays every request due during it); p50/p99 over every request of the run."
+    : "Latency is measured per request from the moment autocannon takes it to its answer; p50/p99 over every request of the run.",
   "",
   "workerd CPU: user + system time of that worker's workerd process during the measured rounds, per request sent (includes Miniflare's local KV, which runs in the same process).",
   "",
@@ -266,6 +334,7 @@ const lines = [
     const ratios = r.roundRates.map((x, k) => rows[0].roundRates[k] / x).sort((a, b) => a - b);
     return `req/s ratio ${rows[0].name} / ${r.name}, per round: median ${percentile(ratios, 0.5).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`;
   }),
+  `The load generator's own event-loop delay, part of every latency above (median of the rounds' p99, and the longest): ${rows.map((r) => `${r.name} ${r.generatorDelay.p99.toFixed(1)} ms, ${r.generatorDelay.max.toFixed(1)} ms`).join("; ")}.`,
   `Connections the origin accepted (a worker that reads the origin's short answer to its end reuses them): ${rows.map((r) => `${r.name} ${r.connections}`).join(", ")}.`,
   ...rows.filter((r) => r.onTheFly).map((r) => `(${r.name}: the pre-signed pool ran out; ${r.onTheFly} requests were signed during the run)`),
 ];
