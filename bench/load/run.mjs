@@ -32,7 +32,7 @@ const RATE = Number(process.env.LOAD_RATE ?? 0);
 
 // Miniflare keeps its local KV (SQLite and one blob file per value) in a temporary directory.
 // On tmpfs when there is one, so that the disk of this machine does not enter the measurement:
-// on the root disk here, the same run cost each worker about twice the workerd CPU per request.
+// on the root disk here, each worker cost about a quarter more workerd CPU per request.
 if (!process.env.LOAD_TMPDIR_KEEP) {
   try {
     mkdirSync("/dev/shm/hookwall-load", { recursive: true });
