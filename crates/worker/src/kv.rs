@@ -2,8 +2,7 @@
 //! namespace bound once per isolate ([`crate::config`]).
 //!
 //! Called directly on the runtime's binding: worker-rs's `KvStore` looks the binding and its
-//! five methods up again each time it is opened and builds its options with serde, work that
-//! every forwarded delivery paid for twice.
+//! five methods up again each time it is opened, and builds each call's options with serde.
 
 use wasm_bindgen::prelude::*;
 use worker::Env;

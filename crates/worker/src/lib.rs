@@ -2,9 +2,10 @@
 //! events to a private origin, and answer 2xx only once the origin has them.
 //!
 //! A thin adapter around the `hookwall` core. The entry point reads the configuration and the
-//! KV bindings ([`kv`]) once per isolate ([`config`]), then [`handler::handle`] runs one request: capped body read,
-//! core verification (with JWKS keys from [`jwks_cache`] only when the signature needs them),
-//! duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON log line ([`outcome`]).
+//! KV bindings ([`kv`]) once per isolate ([`config`]), then [`handler::handle`] runs one
+//! request: capped body read, core verification (with JWKS keys from [`jwks_cache`] only when
+//! the signature needs them), duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON
+//! log line ([`outcome`]).
 
 mod config;
 mod handler;
