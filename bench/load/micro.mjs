@@ -3,8 +3,8 @@
 // Usage: node bench/load/micro.mjs
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { cpuMs, descendantWorkerds } from "./proc.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dist = `${root}bench/load/micro/dist`;
@@ -13,14 +13,7 @@ execFileSync(`${root}node_modules/.bin/esbuild`, [`${root}bench/load/micro/worke
 const mf = new Miniflare(convertV4MiniflareOptions({ modulesRoot: dist, modules: [{ type: "ESModule", path: `${dist}/index.js` }], compatibilityDate: "2025-09-01" }));
 await mf.ready;
 
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-const workerds = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-  try { return readFileSync(`/proc/${p}/comm`, "utf8").startsWith("workerd") && readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ")[1] === String(process.pid); } catch { return false; }
-});
-const cpuMs = () => workerds.reduce((sum, p) => {
-  const f = readFileSync(`/proc/${p}/stat`, "utf8").slice(readFileSync(`/proc/${p}/stat`, "utf8").lastIndexOf(")") + 2).split(" ");
-  return sum + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}, 0);
+const workerds = descendantWorkerds();
 
 const cases = [
   ["crypto", 20_000, "standardwebhooks: verify a delivery and re-sign it for the origin"],
@@ -31,9 +24,9 @@ for (const [path, n, what] of cases) {
   await (await mf.dispatchFetch(`http://micro/${path}?n=${Math.ceil(n / 10)}`)).text(); // warm-up
   const us = [];
   for (let r = 0; r < 3; r++) {
-    const before = cpuMs();
+    const before = cpuMs(workerds);
     await (await mf.dispatchFetch(`http://micro/${path}?n=${n}`)).text();
-    us.push(((cpuMs() - before) * 1000) / n);
+    us.push(((cpuMs(workerds) - before) * 1000) / n);
   }
   console.log(`${what}: ${us.map((x) => x.toFixed(x < 1 ? 3 : 1)).join(", ")} µs`);
 }

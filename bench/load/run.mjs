@@ -13,12 +13,15 @@ import { fork } from "node:child_process";
 import os from "node:os";
 import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { writeFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { Webhook } from "standardwebhooks";
+// CPU time of each worker's own workerd process (user + system, from /proc): a per-request cost
+// that does not depend on how busy the rest of the machine is, unlike req/s and latency.
+import { cpuMs, descendantWorkerds } from "./proc.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 60);
@@ -106,38 +109,6 @@ function delivery(prefix, n) {
   return { id, valid, body, headers };
 }
 
-// CPU time of each worker's own workerd process (user + system, from /proc): a per-request cost
-// that does not depend on how busy the rest of the machine is, unlike req/s and latency.
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-function descendantWorkerds() {
-  const procs = [];
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      procs.push({ pid: Number(pid), ppid, comm });
-    } catch {}
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
-  }
-  return new Set(procs.filter((p) => mine.has(p.pid) && p.comm.startsWith("workerd")).map((p) => p.pid));
-}
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime
-    } catch {}
-  }
-  return (ticks * 1000) / CLK_TCK;
-}
-
 // Pinning (LOAD_PIN=0 turns it off): on a machine with at least two cores, every workerd runs on
 // core 0 and the load generator and the origins on the others, so the worker under test has a
 // core of its own and does not fight its own load generator for it.
@@ -160,6 +131,17 @@ function startOriginProcess() {
   }));
 }
 
+/** Delivery `k` of the pre-signed pool (released from it), or one signed now if the pool ran out. */
+function take(pool, k, stats) {
+  const d = pool[k];
+  if (d) {
+    pool[k] = undefined;
+    return d;
+  }
+  stats.onTheFly++;
+  return delivery("late", k);
+}
+
 /** Autocannon with requests taken from a pre-signed pool; returns autocannon's result. */
 function fire(url, seconds, pool, onAnswer) {
   let i = 0;
@@ -169,11 +151,8 @@ function fire(url, seconds, pool, onAnswer) {
     requests: [{
       method: "POST",
       setupRequest(req, context) {
-        let d = pool[i];
-        if (d) pool[i] = undefined; else { d = delivery("late", i); stats.onTheFly++; }
-        i++;
+        const d = take(pool, i++, stats);
         context.d = d;
-        d.status = 0;
         d.t0 = performance.now();
         return { ...req, body: d.body, headers: d.headers };
       },
@@ -217,10 +196,8 @@ function fireAtRate(url, seconds, pool, rate, onAnswer) {
       if (done) return;
       const now = performance.now();
       for (; sent < total && due(sent) <= now; sent++) {
-        let d = pool[sent];
-        if (d) pool[sent] = undefined; else { d = delivery("late", sent); stats.onTheFly++; }
+        const d = take(pool, sent, stats);
         const at = due(sent);
-        d.status = 0;
         let over = false;
         const settle = (failed) => {
           if (over || done) return;
