@@ -2,7 +2,7 @@
 # Every hardening check, failing on the first broken one:
 #   1. the adversarial table against the core (cargo test --test adversarial);
 #   2. the adversarial table and the fault-injection cases end to end against the worker in
-#      workerd (test/worker/adversarial.test.mjs, test/worker/faults.test.mjs);
+#      workerd (e2e/worker/adversarial.test.mjs, e2e/worker/faults.test.mjs);
 #   3. a fuzz smoke run of every cargo-fuzz target (FUZZ_SECONDS each, default 30);
 #   4. a short load run of both workers (LOAD_SECONDS each, default 20), which fails when a valid
 #      delivery is lost or a forged one is forwarded.
@@ -21,7 +21,7 @@ if [ "${SKIP_TABLES:-0}" != 1 ]; then
   bash scripts/build-worker.sh
 
   step "adversarial table and fault injection, worker in workerd"
-  node --test --test-concurrency=1 test/worker/adversarial.test.mjs test/worker/faults.test.mjs
+  node --test --test-concurrency=1 e2e/worker/adversarial.test.mjs e2e/worker/faults.test.mjs
 fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then

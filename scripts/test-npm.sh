@@ -14,4 +14,4 @@ if [ ! -x "$node18" ] && [ -z "${SKIP_NODE18:-}" ]; then
     || echo "Node 18 could not be installed; its packaging cases are left out" >&2
 fi
 if [ -x "$node18" ]; then export HOOKWALL_NODE18="$node18"; fi
-node --test --test-concurrency=1 test/npm/*.test.mjs
+node --test --test-concurrency=1 e2e/npm/*.test.mjs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the playground and runs its tests: input handling in Node (test/www/parse.test.mjs) and
+# Builds the playground and runs its tests: input handling in Node (e2e/www/parse.test.mjs) and
 # the page in headless Debian Chromium (playwright-core, no browser download). Screenshots go to
 # artifacts/www/; the README's docs/playground-verify.png is artifacts/www/readme-verify.png
 # reduced to 256 colours (artifacts/www/readme-verify-small.png; copy it by hand when the page changes).
@@ -9,5 +9,5 @@ source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
 [ -x /usr/bin/chromium ] || { echo "test-www: /usr/bin/chromium is missing; run scripts/setup.sh --browser" >&2; exit 1; }
 bash scripts/build-www.sh
-node --test --test-concurrency=1 test/www/*.test.mjs
-node test/www/png-palette.mjs artifacts/www/readme-verify.png artifacts/www/readme-verify-small.png
+node --test --test-concurrency=1 e2e/www/*.test.mjs
+node e2e/www/png-palette.mjs artifacts/www/readme-verify.png artifacts/www/readme-verify-small.png

@@ -23,7 +23,7 @@ bash scripts/setup.sh "${setup_flags[@]}" || { echo "test: setup failed" >&2; ex
 
 suite_core() { cargo test --locked; }
 suite_wasm() { CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --locked --release --target wasm32-unknown-unknown -p hookwall; }
-suite_worker() { cargo test --locked --quiet -p hookwall-worker --lib && bash scripts/build-worker.sh && node --test --test-concurrency=1 test/worker/*.test.mjs; }
+suite_worker() { cargo test --locked --quiet -p hookwall-worker --lib && bash scripts/build-worker.sh && node --test --test-concurrency=1 e2e/worker/*.test.mjs; }
 suite_npm() { bash scripts/test-npm.sh; }
 suite_www() { bash scripts/test-www.sh; }
 # The adversarial tables and fault injection are part of core and worker; when both of those

@@ -1,10 +1,10 @@
-//! The adversarial table (`test/adversarial-cases.json`, shared with the worker's end-to-end
+//! The adversarial table (`e2e/adversarial-cases.json`, shared with the worker's end-to-end
 //! suite): every bad input gets its specific rejection code from the core.
 
 use hookwall::{Jwks, PublicKey, Secret, Verifier, sign_v1};
 use serde_json::Value;
 
-const TABLE: &str = include_str!("../test/adversarial-cases.json");
+const TABLE: &str = include_str!("../e2e/adversarial-cases.json");
 const NOW: u64 = 1_767_225_600;
 
 /// Expands `{now}`, `{now±N}`, `{repeat:S:N}`, `{repeatjoin:S:N}` and, when `v1` is given,

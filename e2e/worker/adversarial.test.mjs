@@ -1,4 +1,4 @@
-// The adversarial table (test/adversarial-cases.json, shared with the core's tests/adversarial.rs)
+// The adversarial table (e2e/adversarial-cases.json, shared with the core's tests/adversarial.rs)
 // end to end: each bad delivery is posted to the worker in workerd and must get its specific
 // status and code, and the origin must receive nothing.
 import { test, before, after } from "node:test";

@@ -1,7 +1,7 @@
 // Shrinks a screenshot for the README: 8-bit RGB(A) PNG in, 256-colour palette PNG out (the
 // most frequent colours; every other pixel takes the nearest of them), deflated at level 9.
 // Screenshots of this page are flat colours and anti-aliased text, so little is lost.
-//   node test/www/png-palette.mjs artifacts/www/readme-verify.png docs/playground-verify.png
+//   node e2e/www/png-palette.mjs artifacts/www/readme-verify.png docs/playground-verify.png
 import { readFileSync, writeFileSync } from "node:fs";
 import { inflateSync, deflateSync, crc32 } from "node:zlib";
 
@@ -101,7 +101,7 @@ export function palettize(input) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [from, to] = process.argv.slice(2);
   if (!from || !to) {
-    console.error("usage: node test/www/png-palette.mjs IN.png OUT.png");
+    console.error("usage: node e2e/www/png-palette.mjs IN.png OUT.png");
     process.exit(2);
   }
   const input = readFileSync(from);
