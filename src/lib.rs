@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
-//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys),
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys), [`dedupe`] (forwarded once),
 //! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
 
 #![forbid(unsafe_code)]
@@ -39,6 +39,7 @@ extern crate alloc;
 
 mod b64;
 pub mod cache;
+pub mod dedupe;
 pub mod endpoint;
 pub mod error;
 pub mod event;
