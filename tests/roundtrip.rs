@@ -245,6 +245,39 @@ fn rs256_token_from_the_core_signer_and_a_hand_made_one_agree() {
     assert_eq!(code(run_jwt(&rsa_verifier(), &by_hand, GEMINI_BODY)), "ok");
 }
 
+/// The sender's side of each binding (`jwt_claims::build`) agrees with the verifier's: every
+/// body it accepts is signed into a token the core verifies with that binding, and every body it
+/// refuses is one whose token the core would not accept (a registered claim name, no `type`).
+#[test]
+fn rs256_claims_built_by_the_core_verify_for_every_binding() {
+    use hookwall::jwt::{Binding, JwtContext, REGISTERED_CLAIMS};
+    use hookwall::jwt_claims::{ClaimsError, TokenClaims, build};
+    use hookwall::sample::Sample;
+
+    let keys = jwks(&[&rsa_jwk(&rsa_keys().0, "k1")]);
+    let t = TokenClaims { id: "msg_jwt", timestamp: NOW, ttl: 300, audience: None };
+    let sample = Sample::new("video.generated", "video_1", NOW).render();
+    let bodies: [&[u8]; 5] =
+        [GEMINI_BODY.as_bytes(), sample.as_bytes(), br#"{"type":"x","not_before":1}"#, b"plain text", b"\xff"];
+    for binding in [Binding::Claims, Binding::EventClaim, Binding::BodyHash] {
+        for body in bodies {
+            let Ok(claims) = build(binding, body, &t) else { continue };
+            let token = sign_rs256(&rsa_keys().0, "k1", &claims).unwrap();
+            let cx = JwtContext { now: NOW + 1, tolerance: 300, audience: None, body };
+            let ok = hookwall::jwt::verify(&token, &keys, &cx)
+                .unwrap_or_else(|e| panic!("{binding:?} {:?}: {e:?}", String::from_utf8_lossy(body)));
+            assert_eq!(ok.binding, binding, "{:?}", String::from_utf8_lossy(body));
+        }
+    }
+    assert_eq!(build(Binding::Claims, b"plain text", &t), Err(ClaimsError::NotAnObject));
+    assert_eq!(build(Binding::EventClaim, b"\xff", &t), Err(ClaimsError::NotText));
+    assert_eq!(build(Binding::Claims, br#"{"data":{}}"#, &t), Err(ClaimsError::NoType));
+    for name in REGISTERED_CLAIMS {
+        let body = format!(r#"{{"type":"x","{name}":"{}"}}"#, NOW + 3600);
+        assert_eq!(build(Binding::Claims, body.as_bytes(), &t), Err(ClaimsError::ReservedMember(name)), "{name}");
+    }
+}
+
 // ---------------------------------------------------------------- verify_detailed
 
 fn same_verdict(v: &Verifier, body: &[u8], h: [(&str, &str); 3], now: u64) -> hookwall::Report {

@@ -2,14 +2,14 @@
 
 use std::io::{self, Write};
 
-use hookwall::jwt::sign_rs256;
+use hookwall::jwt::{Binding, sign_rs256};
+use hookwall::jwt_claims::{self, ClaimsError, TokenClaims};
 use hookwall::{Secret, SigningKey, sign_v1, sign_v1a};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::args::{JwtBinding, Keys, SignArgs, SignFormat};
 use crate::rsa_key;
-use crate::support::{Fallible, hex, now, random_id, read_input};
+use crate::support::{Fallible, now, random_id, read_input};
 
 /// Parsed signing keys, loaded once and reused for every delivery.
 pub(crate) struct SigningKeys {
@@ -73,46 +73,28 @@ impl SigningKeys {
         Ok(entries.join(" "))
     }
 
-    /// The JWT claims: the body binding (see `hookwall::jwt::binding`) plus iat, exp, jti, aud.
+    /// The JWT claims: the body binding (built by the core, `hookwall::jwt_claims`) plus iat,
+    /// exp, jti, aud.
     fn jwt_claims(&self, id: &str, ts: u64, body: &[u8]) -> Fallible<Value> {
-        let mut claims = Map::new();
-        let registered = ["iat", "exp", "jti", "aud"];
-        match self.binding {
-            JwtBinding::Claims => {
-                let Ok(Value::Object(event)) = serde_json::from_slice::<Value>(body) else {
-                    return Err("--jwt-binding claims needs a JSON object body (the claims carry the event); \
-                                use --jwt-binding hash for other bodies"
-                        .into());
-                };
-                if let Some(clash) = registered.iter().find(|k| event.contains_key(**k)) {
-                    return Err(format!(
-                        "the body has a top-level \"{clash}\" member, which the JWT uses itself; \
-                         use --jwt-binding event or hash"
-                    ));
-                }
-                claims = event;
-            }
-            JwtBinding::Event => {
-                let event = serde_json::from_slice::<Value>(body)
-                    .unwrap_or_else(|_| Value::from(String::from_utf8_lossy(body).into_owned()));
-                if let Value::String(s) = &event
-                    && s.as_bytes() != body
-                {
-                    return Err("--jwt-binding event needs a JSON or UTF-8 body; use --jwt-binding hash".into());
-                }
-                claims.insert("event".into(), event);
-            }
-            JwtBinding::Hash => {
-                claims.insert("body_sha256".into(), Value::from(hex(&Sha256::digest(body))));
-            }
-        }
-        claims.insert("iat".into(), Value::from(ts));
-        claims.insert("exp".into(), Value::from(ts.saturating_add(self.ttl)));
-        claims.insert("jti".into(), Value::from(id));
-        if let Some(aud) = &self.audience {
-            claims.insert("aud".into(), Value::from(aud.as_str()));
-        }
-        Ok(Value::Object(claims))
+        let token = TokenClaims { id, timestamp: ts, ttl: self.ttl, audience: self.audience.as_deref() };
+        let binding = match self.binding {
+            JwtBinding::Claims => Binding::Claims,
+            JwtBinding::Event => Binding::EventClaim,
+            JwtBinding::Hash => Binding::BodyHash,
+        };
+        jwt_claims::build(binding, body, &token).map_err(|e| match e {
+            ClaimsError::NotAnObject => "--jwt-binding claims needs a JSON object body (the claims carry the event); \
+                                         use --jwt-binding hash for other bodies"
+                .into(),
+            ClaimsError::NoType => "--jwt-binding claims needs a body with a \"type\" member (the core binds \
+                                    event envelopes only); use --jwt-binding event or hash"
+                .into(),
+            ClaimsError::ReservedMember(clash) => format!(
+                "the body has a top-level \"{clash}\" member, which the JWT uses itself; \
+                 use --jwt-binding event or hash"
+            ),
+            ClaimsError::NotText => "--jwt-binding event needs a JSON or UTF-8 body; use --jwt-binding hash".into(),
+        })
     }
 }
 

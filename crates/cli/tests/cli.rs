@@ -469,6 +469,35 @@ fn jwt_audience_hash_binding_for_any_body_and_claim_clashes() {
     assert!(err(&o).contains("--kid is required"), "{}", err(&o));
 }
 
+/// With `--jwt-binding claims`, the body's members become claims: a body that uses the name of
+/// any claim the core reads as the token's own (nbf too, not only iat/exp/jti/aud) would be signed
+/// into a token the core rejects, so sign refuses it; a body without a `type` likewise (the core
+/// binds event envelopes only). What sign does accept verifies.
+#[test]
+fn jwt_claims_binding_refuses_every_registered_claim_name() {
+    let d = dir("jwt-registered");
+    ok(run(&["keygen", "--kind", "rsa", "--kid", "a", "--out-dir", p(&d)], None));
+    let (key, jwks) = (d.join("rsa.pem"), d.join("jwks.json"));
+    let ts = now().to_string();
+    let sign =
+        |body: &str| run(&["sign", "--jwt-key", p(&key), "--kid", "a", "--timestamp", &ts], Some(body.as_bytes()));
+    for name in hookwall::jwt::REGISTERED_CLAIMS {
+        let o = sign(&format!(r#"{{"type":"x","{name}":"{}"}}"#, now() + 3600));
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", out(&o));
+        assert!(err(&o).contains(&format!("\"{name}\"")) && err(&o).contains("--jwt-binding"), "{name}: {}", err(&o));
+    }
+    let o = sign(r#"{"data":{"id":"b"}}"#);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(err(&o).contains("\"type\""), "{}", err(&o));
+
+    let body = r#"{"type":"x","not_before":1}"#;
+    let headers = d.join("h.txt");
+    let body_path = d.join("b.json");
+    std::fs::write(&headers, ok(sign(body)).stdout).unwrap();
+    std::fs::write(&body_path, body).unwrap();
+    ok(run(&["verify", "--jwks", p(&jwks), "--headers", p(&headers), "--body", p(&body_path)], None));
+}
+
 #[test]
 fn keygen_files_are_private_and_not_overwritten() {
     let d = dir("keygen-files");
