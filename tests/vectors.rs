@@ -1,5 +1,5 @@
 //! The Standard Webhooks reference vectors and negative cases, and the Gemini-shaped vectors
-//! of protocol.md section 7.
+//! of docs/protocol.md ("Test vectors").
 
 mod common;
 use common::*;

@@ -1,6 +1,7 @@
-//! The `hookwall` binary end to end: the protocol.md vectors, keygen → sign → verify round trips
-//! for v1, v1a and RS256 JWTs (each body binding), `send` against a real local HTTP receiver that
-//! checks every delivery with the core `Verifier`, and failing verifications with their step.
+//! The `hookwall` binary end to end: the vectors of docs/protocol.md ("Test vectors"), keygen →
+//! sign → verify round trips for v1, v1a and RS256 JWTs (each body binding), `send` against a real
+//! local HTTP receiver that checks every delivery with the core `Verifier`, and failing
+//! verifications with their step.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -83,7 +84,7 @@ fn now() -> u64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// sign: the protocol.md vectors
+// sign: the vectors of docs/protocol.md ("Test vectors")
 
 #[test]
 fn sign_reproduces_the_standard_webhooks_vectors() {
@@ -200,7 +201,7 @@ fn an_http_request_from_sign_verifies_and_a_changed_one_does_not() {
     std::fs::write(&req, &http.stdout).unwrap();
     let v = ok(run(&["verify", "--secret", SECRET_1, "--now", GEMINI_TS, "--request", p(&req)], None));
     assert!(out(&v).contains(&format!("verified: {GEMINI_ID} via v1")), "{}", out(&v));
-    // The protocol.md negative: `"v1",` -> `"v1", ` in the body.
+    // The docs/protocol.md negative: `"v1",` -> `"v1", ` in the body.
     let changed = String::from_utf8(http.stdout).unwrap().replacen(r#""v1","#, r#""v1", "#, 1);
     std::fs::write(&req, changed).unwrap();
     let bad = run(&["verify", "--secret", SECRET_1, "--now", GEMINI_TS, "--request", p(&req)], None);
