@@ -4,13 +4,11 @@
 # and README. Prints the wasm size. `cd pkg && npm pack` then gives the tarball.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/wasm.sh"
 cd "$HOOKWALL_ROOT"
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
-cargo build --locked --release --target wasm32-unknown-unknown -p hookwall-js >&2
 rm -rf pkg
 mkdir -p pkg/wasm pkg/dist
-wasm-bindgen --target nodejs --out-dir pkg/wasm target/wasm32-unknown-unknown/release/hookwall_js.wasm
-"$WASM_OPT_BIN" --strip-debug --strip-producers -Oz pkg/wasm/hookwall_js_bg.wasm -o pkg/wasm/hookwall_js_bg.wasm
+wasm_build_js nodejs pkg/wasm
 cp npm/package.json pkg/package.json   # "type": "commonjs" for dist/ and wasm/ (the repo root is ESM)
 cp npm/README.md pkg/README.md
 tsc -p npm/tsconfig.json
