@@ -29,6 +29,7 @@ wasm="$stage/src/glue/hookwall_js_bg.wasm"
 # The glue's default async loader finds the wasm with `new URL(..., import.meta.url)`, which
 # bundlers try to follow (and CommonJS cannot express). The entries instantiate with initSync
 # only, so that one line becomes an error; the build fails if the glue changes shape.
+# Also: initSync accepts a WebAssembly.Module from another realm (see below).
 glue="$stage/src/glue/hookwall_js.js"
 node - "$glue" <<'JS'
 const fs = require("fs");
@@ -36,7 +37,12 @@ const file = process.argv[2];
 const src = fs.readFileSync(file, "utf8");
 const re = /module_or_path = new URL\('hookwall_js_bg\.wasm', import\.meta\.url\);/;
 if (!re.test(src)) { console.error("build-npm: the wasm-bindgen glue changed; update the import.meta.url patch"); process.exit(1); }
-const out = src.replace(re, 'throw new Error("hookwall: the wasm is instantiated by the package entry");');
+let out = src.replace(re, 'throw new Error("hookwall: the wasm is instantiated by the package entry");');
+// initSync's `instanceof WebAssembly.Module` is false for a module compiled in another realm
+// (Next.js's edge runtime hands the `.wasm?module` import over from its host); the tag is not.
+const check = "if (!(module instanceof WebAssembly.Module)) {";
+if (out.split(check).length !== 2) { console.error("build-npm: initSync changed shape; update the realm patch"); process.exit(1); }
+out = out.replace(check, 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {');
 if (/import\.meta/.test(out)) { console.error("build-npm: import.meta left in the glue"); process.exit(1); }
 fs.writeFileSync(file, out);
 JS

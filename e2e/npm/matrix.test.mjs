@@ -263,3 +263,75 @@ test("attw (@arethetypeswrong/cli) reports no problem for any resolution", async
   const problems = r.analysis?.problems ?? r.problems;
   assert.deepEqual(problems, [], JSON.stringify(problems, null, 1));
 });
+
+// ---- Next.js: App Router route handlers in the nodejs and edge runtimes, Turbopack and webpack ----
+
+const ROUTE = (runtime) => `import { Webhook, WebhookVerificationError } from "hookwall";
+${runtime === "edge" ? 'export const runtime = "edge";\n' : ""}export const dynamic = "force-dynamic";
+const wh = new Webhook(${JSON.stringify(SECRET)});
+export async function POST(request) {
+  try {
+    const event = wh.verify(await request.text(), request.headers);
+    return Response.json({ ok: event?.type ?? String(event), runtime: ${JSON.stringify(runtime)} });
+  } catch (e) {
+    if (!(e instanceof WebhookVerificationError)) throw e;
+    return Response.json({ error: e.code }, { status: e.status });
+  }
+}
+`;
+
+const freePort = () => new Promise((resolve) => { const s = http.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+
+for (const bundler of ["turbopack", "webpack"]) {
+  test(`Next.js (${bundler}): next build and next start, nodejs and edge route handlers`, { skip: skip.has("next") && "HOOKWALL_MATRIX_SKIP", timeout: 240_000 }, async () => {
+    // Inside e2e/npm/matrix (git-ignored) so that `next` resolves from the matrix's node_modules
+    // and Turbopack's root holds every file; hookwall itself comes from the tarball.
+    const app = join(root, "e2e/npm/matrix/next-app");
+    rmSync(app, { recursive: true, force: true });
+    mkdirSync(join(app, "app/api/node"), { recursive: true });
+    mkdirSync(join(app, "app/api/edge"), { recursive: true });
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "next-app", private: true }));
+    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", tarball], { cwd: app });
+    const matrixDir = join(root, "e2e/npm/matrix");
+    writeFileSync(join(app, "next.config.mjs"), `export default { turbopack: { root: ${JSON.stringify(matrixDir)} }, outputFileTracingRoot: ${JSON.stringify(matrixDir)} };\n`);
+    writeFileSync(join(app, "app/api/node/route.js"), ROUTE("nodejs"));
+    writeFileSync(join(app, "app/api/edge/route.js"), ROUTE("edge"));
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+    await run(bin("next"), ["build", ...(bundler === "webpack" ? ["--webpack"] : [])], { cwd: app, env }).catch((e) => assert.fail(`next build: ${e.stdout}\n${e.stderr}`));
+    const port = await freePort();
+    const server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    server.stdout.on("data", (d) => { log += d; });
+    server.stderr.on("data", (d) => { log += d; });
+    try {
+      await new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`next start: not ready in 30 s\n${log}`)), 30_000);
+        server.stdout.on("data", () => { if (/Ready in/.test(log)) { clearTimeout(t); resolve(); } });
+        server.on("exit", (code) => { clearTimeout(t); reject(new Error(`next start exited ${code}\n${log}`)); });
+      });
+      const d = delivery();
+      const headers = { "webhook-id": d.id, "webhook-timestamp": d.ts, "webhook-signature": d.sig };
+      const post = async (runtime, body, h) => {
+        const r = await fetch(`http://127.0.0.1:${port}/api/${runtime}`, { method: "POST", headers: h, body });
+        return [r.status, await r.json()];
+      };
+      for (const runtime of ["nodejs", "edge"]) {
+        const path = runtime === "nodejs" ? "node" : "edge";
+        const results = await Promise.all([
+          post(path, d.body, headers),
+          post(path, d.body, { "svix-id": d.id, "svix-timestamp": d.ts, "svix-signature": d.sig }),
+          post(path, d.body.replace("batch_1", "batch_2"), headers),
+          post(path, "", { "webhook-id": "msg_2", "webhook-timestamp": d.ts, "webhook-signature": d.emptySig }),
+        ]);
+        assert.deepEqual(results, [
+          [200, { ok: "batch.succeeded", runtime }],
+          [200, { ok: "batch.succeeded", runtime }],
+          [401, { error: "no_matching_signature" }],
+          [200, { ok: "undefined", runtime }],
+        ], `${runtime}\n${log}`);
+      }
+    } finally {
+      try { process.kill(-server.pid); } catch {}
+    }
+  });
+}
