@@ -134,6 +134,32 @@ test("Svix's header names: accepted as the svix library accepts them", () => {
   assert.throws(() => new hw.Webhook(SECRET).verify(body, { "svix-id": "msg_s", "webhook-id": "other", "svix-timestamp": t, "svix-signature": sig }), (e) => e.code === "duplicate_header");
 });
 
+test("the documented differences (npm README, switching from standardwebhooks) hold", () => {
+  const ts = new Date();
+  const t = Math.floor(ts / 1000);
+  const ref = new Ref.Webhook(SECRET);
+  const ours = new hw.Webhook(SECRET);
+  const code = (fn) => { try { fn(); return "ok"; } catch (e) { return e instanceof hw.WebhookVerificationError ? e.code : e.name; } };
+  // Short secrets: accepted by the peer, refused by hookwall.
+  const short = "whsec_" + Buffer.alloc(8, 1).toString("base64");
+  assert.equal(code(() => new Ref.Webhook(short)), "ok");
+  assert.equal(code(() => new hw.Webhook(short)), "secret_too_short");
+  // A timestamp with trailing junk: parseInt takes it, hookwall does not.
+  const h = { "webhook-id": "m", "webhook-timestamp": `${t}abc`, "webhook-signature": ref.sign("m", ts, "{}") };
+  assert.equal(code(() => ref.verify("{}", h)), "ok");
+  assert.equal(code(() => ours.verify("{}", h)), "invalid_timestamp");
+  // A body that verifies but is not JSON: SyntaxError against a coded error.
+  const hb = { "webhook-id": "m", "webhook-timestamp": String(t), "webhook-signature": ref.sign("m", ts, "not json") };
+  assert.equal(code(() => ref.verify("not json", hb)), "SyntaxError");
+  assert.equal(code(() => ours.verify("not json", hb)), "invalid_payload");
+  // Body size: 256 KiB by default.
+  const big = JSON.stringify({ x: "y".repeat(300 * 1024) });
+  const hl = { "webhook-id": "m", "webhook-timestamp": String(t), "webhook-signature": ref.sign("m", ts, big) };
+  assert.equal(code(() => ref.verify(big, hl)), "ok");
+  assert.equal(code(() => ours.verify(big, hl)), "body_too_large");
+  assert.equal(code(() => new hw.Webhook(SECRET, { maxBodyBytes: 512 * 1024 }).verify(big, hl)), "ok");
+});
+
 // ---- types ----
 
 let dir;
