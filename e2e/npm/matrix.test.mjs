@@ -2,7 +2,7 @@
 // as each part of the JavaScript ecosystem uses a package, with no configuration:
 // Node (CJS, ESM), Bun, Deno (no permissions), a JavaScript Cloudflare Worker built by wrangler
 // and run in workerd (no compatibility flags), browser bundles by esbuild, vite and webpack in
-// headless Chromium, an esbuild --platform=node bundle run from a folder without node_modules,
+// headless Chromium, esbuild --platform=node and bun build bundles run from a folder without node_modules,
 // tsc --strict without @types/node, attw, and Next.js route handlers (nodejs and edge runtimes).
 // In each, a delivery signed by `standardwebhooks` verifies and a tampered one is rejected.
 //
@@ -107,15 +107,20 @@ test("Deno (npm package deno) without permissions", { skip: skip.has("deno") && 
   assert.deepEqual(json((await run(bin("deno"), ["run", "--no-prompt", "app.mjs"], { cwd: dir, env })).stdout), EXPECTED);
 });
 
-test("esbuild --platform=node bundle runs from a folder without node_modules", async () => {
+test("serverless bundles (esbuild --platform=node ESM and CJS, bun build) run from a folder without node_modules", async () => {
   const dir = await install("node-bundle");
   writeFileSync(join(dir, "app.mjs"), `${esmApp(delivery())}\nconsole.log(JSON.stringify(check()));`);
   const away = consumer("node-bundle-away");
   await run(bin("esbuild"), ["app.mjs", "--bundle", "--platform=node", "--format=esm", `--outfile=${join(away, "app.mjs")}`], { cwd: dir });
   await run(bin("esbuild"), ["app.mjs", "--bundle", "--platform=node", "--format=cjs", `--outfile=${join(away, "app.cjs")}`], { cwd: dir });
+  const bundles = ["app.mjs", "app.cjs"];
+  if (!skip.has("bun")) {
+    await run(bin("bun"), ["build", "app.mjs", "--target=node", `--outfile=${join(away, "app-bun.mjs")}`], { cwd: dir, env: { ...process.env, DO_NOT_TRACK: "1" } });
+    bundles.push("app-bun.mjs");
+  }
   assert.ok(!existsSync(join(away, "node_modules")));
   rmSync(join(dir, "node_modules"), { recursive: true }); // and the original is gone too
-  for (const f of ["app.mjs", "app.cjs"]) assert.deepEqual(json((await run(process.execPath, [f], { cwd: away })).stdout), EXPECTED, f);
+  for (const f of bundles) assert.deepEqual(json((await run(process.execPath, [f], { cwd: away })).stdout), EXPECTED, f);
 });
 
 test("Cloudflare Worker (JavaScript) bundled by wrangler, run in workerd, no compatibility flags", { skip: skip.has("wrangler") && "HOOKWALL_MATRIX_SKIP" }, async () => {
