@@ -166,6 +166,9 @@ export default {
       post("", { "webhook-id": "msg_2", "webhook-timestamp": d.ts, "webhook-signature": d.emptySig }),
     ]);
     assert.deepEqual(results, [[200, { ok: "batch.succeeded" }], [200, { ok: "batch.succeeded" }], [401, { error: "no_matching_signature" }], [200, { ok: "undefined" }]]);
+    // Many at once, genuine and tampered interleaved: each gets its own verdict.
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 3 ? d.body : d.body.replace("batch_1", `batch_${i}`), headers)));
+    burst.forEach(([status], i) => assert.equal(status, i % 3 ? 200 : 401, `request ${i}`));
   } finally {
     await mf.dispose();
   }
@@ -236,6 +239,21 @@ test("browser: webpack build (defaults, production) in Chromium", { skip: skip.h
   mkdirSync(join(dir, "src"));
   writeFileSync(join(dir, "src/index.js"), browserMain(delivery()));
   await run(bin("webpack"), ["--mode", "production"], { cwd: dir });
+  writeFileSync(join(dir, "dist/index.html"), page("/main.js", "text/javascript"));
+  assert.deepEqual(await inChromium(join(dir, "dist")), EXPECTED);
+});
+
+test("browser: webpack --target webworker bundle in a Web Worker (the worker condition) in Chromium", { skip: skip.has("webpack") && "HOOKWALL_MATRIX_SKIP" }, async () => {
+  const dir = await install("webpack-worker");
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "src/index.js"), `${esmApp(delivery())}
+try { postMessage({ result: JSON.stringify(check()) }); } catch (e) { postMessage({ error: String(e && e.stack || e) }); }
+`);
+  await run(bin("webpack"), ["--mode", "production", "--target", "webworker", "--output-filename", "worker.js"], { cwd: dir });
+  writeFileSync(join(dir, "dist/main.js"), `const w = new Worker("/worker.js");
+w.onmessage = (m) => { if (m.data.error) document.body.dataset.error = m.data.error; else document.body.dataset.result = m.data.result; };
+w.onerror = (e) => { document.body.dataset.error = "worker error: " + e.message; };
+`);
   writeFileSync(join(dir, "dist/index.html"), page("/main.js", "text/javascript"));
   assert.deepEqual(await inChromium(join(dir, "dist")), EXPECTED);
 });
