@@ -3,7 +3,9 @@
 //! Input is any sequence of `(name, value)` pairs, so every adapter (workers `Headers`,
 //! Node's `IncomingHttpHeaders`, a pasted request) feeds the same parser. Names compare
 //! case-insensitively; a header repeated with the same value is accepted, with a different
-//! value it is rejected.
+//! value it is rejected. Svix's branded names (`svix-id`, `svix-timestamp`, `svix-signature`)
+//! are accepted as the same three headers, as the Svix libraries do; a delivery carrying both
+//! spellings must give them the same value (different values are a `duplicate_header`).
 
 use crate::error::{HeaderName, Rejection};
 
@@ -71,9 +73,17 @@ impl<'a> WebhookHeaders<'a> {
 }
 
 fn which_header(name: &[u8]) -> Option<HeaderName> {
+    // `webhook-<x>` or Svix's `svix-<x>`, any case; then the suffix names the header.
+    let suffix = if name.len() > 8 && name[..8].eq_ignore_ascii_case(b"webhook-") {
+        &name[8..]
+    } else if name.len() > 5 && name[..5].eq_ignore_ascii_case(b"svix-") {
+        &name[5..]
+    } else {
+        return None;
+    };
     [HeaderName::Id, HeaderName::Timestamp, HeaderName::Signature]
         .into_iter()
-        .find(|h| name.eq_ignore_ascii_case(h.as_str().as_bytes()))
+        .find(|h| suffix.eq_ignore_ascii_case(&h.as_str().as_bytes()[8..]))
 }
 
 /// Trims optional whitespace (RFC 9110 OWS) and refuses empty, over-long, control or
@@ -88,4 +98,43 @@ fn check_value(which: HeaderName, raw: &[u8], limit: usize) -> Result<&str, Reje
     }
     // Printable ASCII only, so this cannot fail; no unsafe needed.
     core::str::from_utf8(trimmed).map_err(|_| Rejection::InvalidHeader(which))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svix_branded_names_are_the_same_headers() {
+        let h = WebhookHeaders::from_pairs([
+            ("Svix-Id", "msg_1"),
+            ("svix-timestamp", "1674087231"),
+            ("SVIX-SIGNATURE", "v1,abc="),
+        ])
+        .unwrap();
+        assert_eq!((h.id, h.timestamp, h.signature), ("msg_1", "1674087231", "v1,abc="));
+        // Mixed spellings make one set; the same value twice is one header.
+        let h = WebhookHeaders::from_pairs([
+            ("svix-id", "msg_1"),
+            ("webhook-id", "msg_1"),
+            ("webhook-timestamp", "1674087231"),
+            ("svix-signature", "v1,abc="),
+        ])
+        .unwrap();
+        assert_eq!(h.id, "msg_1");
+        // Two spellings with different values are ambiguous: which id did the sender sign?
+        let err = WebhookHeaders::from_pairs([
+            ("svix-id", "msg_1"),
+            ("webhook-id", "msg_2"),
+            ("webhook-timestamp", "1674087231"),
+            ("webhook-signature", "v1,abc="),
+        ])
+        .unwrap_err();
+        assert_eq!(err, Rejection::DuplicateHeader(HeaderName::Id));
+        // Near misses stay unknown headers.
+        for name in ["svix-", "svixid", "svix_id", "x-svix-id", "svix-ids", "webhook-", "svix-webhook-id"] {
+            assert_eq!(which_header(name.as_bytes()), None, "{name}");
+        }
+        assert_eq!(which_header(b"webhook-signature"), Some(HeaderName::Signature));
+    }
 }

@@ -12,7 +12,7 @@ import { Webhook as SvixWebhook } from "svix";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 
 const require = createRequire(import.meta.url);
-const { Webhook, JwksVerifier } = require("../../pkg/dist/index.js");
+const { Webhook, JwksVerifier } = require("../../pkg/dist/index.cjs");
 const MS = Number(process.argv[2] ?? 700);
 const ROUNDS = 7;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

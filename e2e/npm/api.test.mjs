@@ -13,7 +13,7 @@ import express from "express";
 import Fastify from "fastify";
 
 const require = createRequire(import.meta.url);
-const hookwall = require("../../pkg/dist/index.js");
+const hookwall = require("../../pkg/dist/index.cjs");
 const { Webhook, WebhookVerificationError, JwksVerifier, webhookMiddleware, fastifyRawJson, fastifyWebhookHook, REJECTION_CODES } = hookwall;
 
 const S1 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -1,10 +1,13 @@
-// hookwall for Node: the same Rust core the edge worker runs, through wasm-bindgen.
+// hookwall for every JavaScript runtime: the same Rust core the edge worker runs, through
+// wasm-bindgen (`--target web` glue, instantiated by the entry of each runtime before this
+// module runs: see entry-*.ts).
 //
 // A thin adapter: header finding, timestamp and signature checks, JWKS parsing and the JWKS
 // cache policy are all decided by the core. This file turns JS values into bytes and header
-// pairs, fetches the JWKS when the core's policy says so, and maps verdicts to errors.
+// pairs, fetches the JWKS when the core's policy says so, and maps verdicts to errors. It uses
+// no Node API: Node's Buffer only as a faster path when the runtime has one.
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+import * as glue from "./glue/hookwall_js.js";
 
 interface WasmVerifierInstance {
   authenticate(body: Uint8Array, headers: string[], now: number): string;
@@ -33,15 +36,33 @@ interface WasmModule {
   rejectionCodes(): string;
   version(): string;
 }
-const wasm: WasmModule = require("../wasm/hookwall_js.js");
+const wasm: WasmModule = glue as unknown as WasmModule;
 
 /** Google's JWKS for Gemini API dynamic webhooks. */
 export const GEMINI_JWKS_URL = "https://generativelanguage.googleapis.com/.well-known/jwks.json";
 /** Largest JWKS document fetched: the core's cap. */
 const MAX_JWKS_BYTES = wasm.maxJwksBytes();
 
-/** Header input: a plain object (Node's `req.headers`), a WHATWG `Headers`, or pairs. */
+/** The three headers of a Standard Webhooks delivery (the `standardwebhooks` and `svix` type). */
+export interface WebhookUnbrandedRequiredHeaders {
+  "webhook-id": string;
+  "webhook-timestamp": string;
+  "webhook-signature": string;
+}
+/** The same three headers under Svix's names (the `svix` type); accepted as well. */
+export interface WebhookRequiredHeaders {
+  "svix-id": string;
+  "svix-timestamp": string;
+  "svix-signature": string;
+}
+
+/**
+ * Header input: a plain object (Node's `req.headers`, or the header types of `standardwebhooks`
+ * and `svix`), a WHATWG `Headers`, or pairs. Names in any case; `svix-*` names are accepted.
+ */
 export type WebhookHeaders =
+  | WebhookUnbrandedRequiredHeaders
+  | WebhookRequiredHeaders
   | Record<string, string | string[] | undefined>
   | Headers
   | Iterable<readonly [string, string]>;
@@ -56,31 +77,71 @@ export class WebhookVerificationError extends Error {
   readonly status: number;
   /** For a retryable rejection (503 `jwks_unavailable`): seconds for a `retry-after` header. */
   readonly retryAfterSeconds?: number;
-  constructor(code: WebhookErrorCode, message: string, status = 400, retryAfterSeconds?: number) {
-    super(message);
+  /**
+   * `(code, message, status = 400, retryAfterSeconds?)`; or `(message)` alone as in
+   * `standardwebhooks` (then the code is `unknown`).
+   */
+  constructor(codeOrMessage: WebhookErrorCode, message?: string, status = 400, retryAfterSeconds?: number) {
+    super(message ?? codeOrMessage);
     this.name = "WebhookVerificationError";
-    this.code = code;
+    this.code = message === undefined ? "unknown" : codeOrMessage;
     this.status = status;
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
+/** Node's (and Bun's) Buffer when the runtime has one: faster UTF-8 and base64 than the web APIs.
+ * Typed here, so the package's declarations need no `@types/node`. */
+interface NodeBufferLike extends Uint8Array {
+  toString(encoding?: string): string;
+}
+interface NodeBufferStatic {
+  from(text: string, encoding: string): NodeBufferLike;
+  from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): NodeBufferLike;
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferStatic }).Buffer;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const view = (b: Uint8Array) => NodeBuffer!.from(b.buffer, b.byteOffset, b.byteLength);
+
 function bytes(payload: string | Uint8Array): Uint8Array {
   // Buffer.from is the UTF-8 encoding, like TextEncoder, and several times faster for large bodies.
-  if (typeof payload === "string") return Buffer.from(payload, "utf8");
+  if (typeof payload === "string") return NodeBuffer ? NodeBuffer.from(payload, "utf8") : encoder.encode(payload);
   if (payload instanceof Uint8Array) return payload;
   throw new TypeError("payload must be a string or a Uint8Array (the raw request body)");
 }
+/** UTF-8 decoding, invalid sequences replaced by U+FFFD (like Buffer's `toString()`). */
 function text(payload: string | Uint8Array): string {
-  return typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+  if (typeof payload === "string") return payload;
+  return NodeBuffer ? view(payload).toString("utf8") : decoder.decode(payload);
+}
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+function base64(b: Uint8Array): string {
+  if (NodeBuffer) return view(b).toString("base64");
+  let binary = "";
+  for (let i = 0; i < b.length; i += 0x8000) binary += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
-/** Whether a header name starts with `webhook-` in any case (a cheap pre-filter; the core decides the rest). */
+/**
+ * Whether a header name starts with `webhook-` or `svix-` in any case (a cheap pre-filter; the
+ * core decides the rest).
+ */
 function isWebhookHeader(name: string): boolean {
-  return name.length > 8 && (name.charCodeAt(0) | 0x20) === 0x77 && name.slice(0, 8).toLowerCase() === "webhook-";
+  const first = name.charCodeAt(0) | 0x20;
+  if (first === 0x77) return name.length > 8 && name.slice(0, 8).toLowerCase() === "webhook-";
+  return first === 0x73 && name.length > 5 && name.slice(0, 5).toLowerCase() === "svix-";
 }
 
-/** Flattens headers into `[name, value, ...]`, keeping only `webhook-*` names (the core decides the rest). */
+/** Flattens headers into `[name, value, ...]`, keeping only `webhook-*`/`svix-*` names (the core decides the rest). */
 function headerPairs(headers: WebhookHeaders): string[] {
   const out: string[] = [];
   const add = (name: string, value: unknown) => {
@@ -166,6 +227,12 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
 }
 
+/** The third argument of `Webhook.verify` (as in `standardwebhooks`). */
+export interface VerifyOptions {
+  /** `false`: verify only, return `undefined` without parsing the body (default `true`). */
+  jsonParse?: boolean;
+}
+
 /** One step of a detailed verification, as the playground shows it. */
 export interface VerificationStep {
   name: "body" | "headers" | "timestamp" | "signature" | "payload";
@@ -194,8 +261,9 @@ function report(json: string): VerificationReport {
 }
 
 function normalizeSecret(secret: string | Uint8Array, format?: "raw"): string {
-  if (secret instanceof Uint8Array) return "whsec_" + Buffer.from(secret).toString("base64");
-  if (format === "raw") return "whsec_" + Buffer.from(secret, "utf8").toString("base64");
+  if (secret instanceof Uint8Array) return "whsec_" + base64(secret);
+  // A raw string key is its char codes, one byte each, as `standardwebhooks` reads it.
+  if (format === "raw" && typeof secret === "string") return "whsec_" + base64(Uint8Array.from(secret, (c) => c.charCodeAt(0)));
   return secret;
 }
 
@@ -224,10 +292,15 @@ export class Webhook {
     return this.verifier.maxBodyBytes;
   }
 
-  /** Verifies and returns the parsed JSON body; throws `WebhookVerificationError`. */
-  verify(payload: string | Uint8Array, headers: WebhookHeaders): unknown {
-    const rejection = rejectionOf(this.verifier, bytes(payload), headerPairs(headers), nowSeconds());
+  /**
+   * Verifies and returns the parsed JSON body (`undefined` for an empty body, or with
+   * `{ jsonParse: false }`, as `standardwebhooks` does); throws `WebhookVerificationError`.
+   */
+  verify(payload: string | Uint8Array, headers: WebhookHeaders, options?: VerifyOptions): unknown {
+    const body = bytes(payload);
+    const rejection = rejectionOf(this.verifier, body, headerPairs(headers), nowSeconds());
     if (rejection !== undefined) fail(JSON.parse(rejection));
+    if (body.byteLength === 0 || options?.jsonParse === false) return undefined;
     return parseJson(payload);
   }
 
@@ -269,13 +342,7 @@ async function readCapped(res: Response, limit: number): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export interface JwksVerifierOptions {
@@ -480,16 +547,16 @@ export interface NodeResponseLike {
   locals?: Record<string, any>;
 }
 
-function readStream(req: NodeRequestLike, limit: number): Promise<Buffer> {
+function readStream(req: NodeRequestLike, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
-    req.on("data", (c: Buffer) => {
+    req.on("data", (c: Uint8Array) => {
       size += c.length;
       if (size > limit) reject(new WebhookVerificationError("body_too_large", `the body is larger than ${limit} bytes`, 413));
       else chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(concatBytes(chunks)));
     req.on("error", reject);
   });
 }
@@ -541,7 +608,7 @@ export interface FastifyLike {
   addContentTypeParser(
     type: string,
     opts: { parseAs: "buffer" },
-    parser: (req: any, body: Buffer, done: (err: Error | null, body?: unknown) => void) => void,
+    parser: (req: any, body: Uint8Array, done: (err: Error | null, body?: unknown) => void) => void,
   ): unknown;
 }
 /** The parts of a Fastify request the hook uses. */
