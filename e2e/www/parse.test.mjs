@@ -2,7 +2,8 @@
 // pasted curl commands, raw HTTP requests and header lines become header pairs and a body.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseDelivery, shellWords, curlCommand } from "../../www/parse.js";
+import { parseDelivery, shellWords, curlCommand, bodyField, bodyBytes, showBytes } from "../../www/parse.js";
+import { inspect } from "node:util";
 
 const BODY = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_1","note":"it\'s done"}}';
 const HEADERS = [
@@ -87,4 +88,65 @@ test("curlCommand quotes single quotes safely for POSIX shells", () => {
   const cmd = curlCommand("http://h/", [["a", "it's"]], "x'y");
   assert.match(cmd, /-H 'a: it'\\''s'/);
   assert.equal(parseDelivery(cmd).body, "x'y");
+});
+
+const CRLF = '{"a":1,\r\n"b":2}\r\n';
+
+test("CR bytes survive: curl $'\\r\\n', a raw CR inside quotes, CRLF continuations, and the HTTP body", () => {
+  assert.equal(parseDelivery(`curl http://x/ \\\r\n  -H 'webhook-id: 1' \\\r\n  --data-raw $'{"a":1,\\r\\n"b":2}\\r\\n'`).body, CRLF);
+  assert.equal(parseDelivery(`curl http://x/ --data-binary '${CRLF}'`).body, CRLF);
+  assert.equal(parseDelivery(`curl http://x/ --data-binary "${CRLF.replace(/"/g, '\\"')}"`).body, CRLF);
+  const req = parseDelivery(`POST / HTTP/1.1\r\nWebhook-Id: 1\r\n\r\n${CRLF}`);
+  assert.deepEqual(req.headers, [["Webhook-Id", "1"]]);
+  assert.equal(req.body, CRLF);
+  // $'...' escapes as browsers write them: \xHH and \uHHHH.
+  assert.deepEqual(shellWords("$'\\x41\\u00e9\\t'"), ["A\u00e9\t"]);
+  // The playground's own curl command keeps a CR body through a round trip.
+  assert.equal(parseDelivery(curlCommand("http://x/", HEADERS, CRLF)).body, CRLF);
+});
+
+test("headers as objects: JSON, Node's util.inspect, a Python dict, a list of pairs", () => {
+  const obj = { host: "example.com", "webhook-id": "msg_1", "webhook-timestamp": "1674087231", "webhook-signature": "v1,a= v1,b=", "set-cookie": ["a=1", "b=2"] };
+  const expected = [["host", "example.com"], ["webhook-id", "msg_1"], ["webhook-timestamp", "1674087231"], ["webhook-signature", "v1,a= v1,b="], ["set-cookie", "a=1, b=2"]];
+  for (const text of [JSON.stringify(obj, null, 2), inspect(obj), `[Object: null prototype] ${inspect(obj)}`,
+    "{'host': 'example.com', 'webhook-id': 'msg_1', 'webhook-timestamp': '1674087231', 'webhook-signature': 'v1,a= v1,b=', 'set-cookie': ['a=1', 'b=2']}"]) {
+    const parsed = parseDelivery(text);
+    assert.equal(parsed.kind, "object", text);
+    assert.deepEqual(parsed.headers, expected, text);
+  }
+  const pairs = parseDelivery("EnvironHeaders([('Host', 'example.com'), ('Webhook-Id', 'msg_1')])");
+  assert.deepEqual(pairs.headers, [["Host", "example.com"], ["Webhook-Id", "msg_1"]]);
+  // A JSON number is read as its digits; a name that is not a header name is reported.
+  const odd = parseDelivery('{"webhook-timestamp": 1674087231, "not a name": "x"}');
+  assert.deepEqual(odd.headers, [["webhook-timestamp", "1674087231"]]);
+  assert.match(odd.notes.join(" "), /not a header name: not a name/);
+});
+
+test("svix-* names are read as webhook-* with a note, unless webhook-* are there too", () => {
+  const p = parseDelivery("svix-id: msg_1\nSvix-Timestamp: 1\nsvix-signature: v1,a=");
+  assert.deepEqual(p.headers, [["webhook-id", "msg_1"], ["webhook-timestamp", "1"], ["webhook-signature", "v1,a="]]);
+  assert.match(p.notes.join(" "), /Svix deliveries follow Standard Webhooks/);
+  const both = parseDelivery("svix-id: a\nwebhook-id: b");
+  assert.deepEqual(both.headers, [["svix-id", "a"], ["webhook-id", "b"]]);
+  assert.deepEqual(both.notes, []);
+});
+
+test("body field formats: CRLF and mixed line breaks, base64 and hex, both ways", () => {
+  assert.deepEqual(bodyField("a\nb"), { format: "text", value: "a\nb" });
+  assert.deepEqual(bodyField(CRLF), { format: "crlf", value: CRLF.replace(/\r\n/g, "\n") });
+  const mixed = bodyField("a\r\nb\nc");
+  assert.equal(mixed.format, "base64");
+  assert.equal(Buffer.from(mixed.value, "base64").toString(), "a\r\nb\nc");
+  assert.equal(bodyField("a\rb").format, "base64", "a bare CR cannot live in a textarea");
+  assert.equal(Buffer.from(bodyBytes("crlf", "a\nb")).toString(), "a\r\nb");
+  const bin = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.deepEqual(bodyBytes("base64", Buffer.from(bin).toString("base64")), bin);
+  assert.deepEqual(bodyBytes("base64", Buffer.from(bin).toString("base64url")), bin, "url-safe and unpadded");
+  assert.deepEqual(bodyBytes("hex", showBytes("hex", bin)), bin);
+  assert.deepEqual(bodyBytes("hex", "0x41 42:43"), Uint8Array.from([0x41, 0x42, 0x43]));
+  assert.throws(() => bodyBytes("hex", "abc"), /not valid hex/);
+  assert.throws(() => bodyBytes("base64", "a$b"), /not valid base64/);
+  assert.equal(showBytes("text", bin), null, "not UTF-8");
+  assert.equal(showBytes("text", new TextEncoder().encode(CRLF)), null, "text LF cannot show CR");
+  assert.equal(showBytes("crlf", new TextEncoder().encode(CRLF)), CRLF.replace(/\r\n/g, "\n"));
 });
