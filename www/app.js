@@ -344,6 +344,7 @@ function readForm({ split }) {
   const ts = parsed.headers.find(([k]) => k.toLowerCase() === "webhook-timestamp")?.[1];
   const ms = millisecondsHint(ts, "webhook-timestamp");
   if (ms) notes.push(ms);
+  else if (/^\d+$/.test(ts ?? "") && when(Number(ts))) notes.push(`webhook-timestamp ${ts} is ${when(Number(ts))}.`);
   $("v-parsed").textContent = [splitMessage, ...notes].filter(Boolean).join(" ");
 
   const keys = readKeys($("v-keys").value);
@@ -539,7 +540,9 @@ function headline(report, cx) {
   if (noKeys && report.steps.some((s) => s.name === "signature" && !s.ok)) {
     cause = "No secret or key entered: paste the endpoint's signing secret (whsec_…) under “Secrets and public keys”, or the sender's public key (whpk_…) or JWKS.";
   } else if (cx.diagnosis) {
+    // The variant verified with a configured key, so the core's generic "check the secret" does not apply.
     cause = `The body is not byte for byte what was signed: ${cx.diagnosis.how} it verifies with ${cx.diagnosis.key}, so ${cx.diagnosis.why}.`;
+    fromCore = true;
   } else if (v.code === "no_matching_signature") {
     cause = "No signature matches. Either the secret or key is not this sender's, or the body, webhook-id or webhook-timestamp changed after signing: compare the expected and received signatures below.";
   } else if (cx.ms && report.steps.some((s) => s.name === "timestamp" && !s.ok)) {
@@ -820,6 +823,55 @@ function sign() {
   reveal($("s-verdict"));
 }
 
+// ---- Sharing: only when the user asks, secrets only when ticked ----------------------------
+const toBase64Url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const fromBase64Url = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+
+function shareLink() {
+  const state = { v: 1, h: $("v-headers").value, b: $("v-body").value, f: bodyFormat, n: $("v-now").value, t: $("v-tolerance").value, e: $("v-event").checked, j: $("v-jwks").value };
+  if ($("v-share-secret").checked) state.k = $("v-keys").value;
+  const data = encoder.encode(JSON.stringify(state));
+  let bin = [];
+  for (let i = 0; i < data.length; i += 0x6000) bin.push(toBase64Url(data.subarray(i, i + 0x6000)));
+  // Chunks of 0x6000 bytes are a multiple of 3, so their base64 joins without padding in between.
+  return `${location.origin}${location.pathname}#share=${bin.join("")}`;
+}
+
+async function copyShareLink() {
+  const link = shareLink();
+  const withKeys = $("v-share-secret").checked && $("v-keys").value.trim() !== "";
+  const ok = await copyText(link);
+  $("v-share-status").textContent = ok
+    ? `Copied a link of ${link.length} characters${withKeys ? ", with the secrets and keys in it" : ", without secrets or keys"}.`
+    : "Could not copy the link.";
+}
+
+/** Fills the form from a #share= link, then takes the fragment out of the address bar. */
+function loadShared() {
+  const m = /^#share=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!m) return false;
+  history.replaceState(null, "", location.pathname + location.search);
+  let state;
+  try {
+    state = JSON.parse(new TextDecoder().decode(fromBase64Url(m[1])));
+  } catch {
+    $("example-note").textContent = "The shared link could not be read; it may have been cut short.";
+    return false;
+  }
+  $("v-headers").value = String(state.h ?? "");
+  setBodyFormat(["text", "crlf", "base64", "hex"].includes(state.f) ? state.f : "text");
+  $("v-body").value = String(state.b ?? "");
+  $("v-keys").value = String(state.k ?? "");
+  $("v-jwks").value = String(state.j ?? "");
+  $("v-now").value = String(state.n ?? "");
+  $("v-tolerance").value = String(state.t ?? "300");
+  $("v-event").checked = state.e !== false;
+  showBodyInfo();
+  showJwksStatus();
+  $("example-note").textContent = `Filled from a shared link${state.k ? " that carried secrets or keys" : " (no secrets or keys: paste yours)"}; the link was taken out of the address bar.`;
+  return true;
+}
+
 // Ctrl+Enter (or Cmd+Enter) runs the form the focused field belongs to.
 function shortcut(e) {
   if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
@@ -857,6 +909,8 @@ function wire() {
   $("s-new-secret").addEventListener("click", whenReady(newSecret));
   $("s-new-key").addEventListener("click", whenReady(newKey));
   $("s-run").addEventListener("click", whenReady(sign));
+  $("v-share").addEventListener("click", () => copyShareLink());
+  $("v-share-secret").addEventListener("change", () => { $("v-share-warning").hidden = !$("v-share-secret").checked; });
   document.addEventListener("keydown", shortcut);
 }
 
@@ -874,6 +928,7 @@ async function main() {
   $("load-status").hidden = true;
   document.body.dataset.ready = "true";
   markReady();
+  if (loadShared()) verify();
   registerServiceWorker();
 }
 
