@@ -134,6 +134,33 @@ test("the asset path serves the page with real security headers from _headers", 
   assert.equal((await fetch(`${base}_headers`)).status, 404, "_headers itself is not served");
 });
 
+test("laid out as the worker serves it (/playground/, _headers at the assets root): headers, page, JWKS frame, offline", async () => {
+  const sub = await serveDist({ under: "playground" });
+  try {
+    const res = await fetch(sub.base);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-security-policy"), /frame-ancestors 'none'/);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.match((await fetch(`${sub.base}jwks-frame.html`)).headers.get("content-security-policy"), /connect-src https:;.*frame-ancestors 'self'/);
+    assert.equal((await fetch(`${sub.base}_headers`)).status, 404);
+    const ctx = await browser.newContext({ serviceWorkers: "allow" });
+    const p = await ctx.newPage();
+    await p.goto(sub.base);
+    await p.waitForSelector("body[data-ready=true]");
+    await p.waitForSelector("body[data-offline=true]");
+    await p.click('[data-example="jwt"]');
+    assert.equal(await verdictOk(p), true);
+    await ctx.setOffline(true);
+    await p.reload();
+    await p.waitForSelector("body[data-ready=true]");
+    await p.click('[data-example="valid"]');
+    assert.equal(await verdictOk(p), true);
+    await ctx.close();
+  } finally {
+    await sub.close();
+  }
+});
+
 test("frame-ancestors 'none': another site cannot frame the playground", async () => {
   const p = await freshPage();
   await p.route("http://embed.test/", (r) => r.fulfill({ contentType: "text/html", body: `<iframe src="${base}"></iframe>` }));
