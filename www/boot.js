@@ -15,6 +15,8 @@
     return;
   }
   setTimeout(function () {
-    if (!document.body.dataset.ready) fail("The verifier has not started after 20 s: check that app.js, pkg/hookwall_js.js and pkg/hookwall_js_bg.wasm are served (.wasm as application/wasm), and reload.");
+    if (document.body.dataset.ready) return;
+    status.textContent = "Still loading the verifier after 20 s. On a slow connection, wait; if it never finishes, check that app.js, " +
+      "pkg/hookwall_js.js and pkg/hookwall_js_bg.wasm are served (.wasm as application/wasm), and reload.";
   }, 20000);
 })();
