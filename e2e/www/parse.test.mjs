@@ -150,3 +150,35 @@ test("body field formats: CRLF and mixed line breaks, base64 and hex, both ways"
   assert.equal(showBytes("text", new TextEncoder().encode(CRLF)), null, "text LF cannot show CR");
   assert.equal(showBytes("crlf", new TextEncoder().encode(CRLF)), CRLF.replace(/\r\n/g, "\n"));
 });
+
+test("adversarial pastes: random mixes of quotes, brackets, CR and curl/HTTP/object prefixes never hang or throw anything but a reason", () => {
+  // A fixed-seed generator, so a failure reproduces.
+  let seed = 0x9e3779b9;
+  const rand = (n) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+  const atoms = ["'", '"', "$'", "\\", "\r", "\n", "\r\n", "{", "}", "[", "]", "(", ")", ":", "=>", ",", "+", " ", "-H", "--data-raw", "-d", "@",
+    "webhook-id", "svix-signature", "v1,", "b'", "\\x4", "\\u00", "[Object: null prototype]", "é", "\0", "POST / HTTP/1.1", "curl ", "$ curl "];
+  const started = Date.now();
+  for (let i = 0; i < 3000; i++) {
+    let text = ["", "curl ", "POST / HTTP/1.1\r\n", "{", "[(", "Headers({"][rand(6)];
+    for (let j = rand(40); j > 0; j--) text += atoms[rand(atoms.length)];
+    let parsed;
+    try {
+      parsed = parseDelivery(text);
+    } catch (e) {
+      assert.match(e.message, /unterminated/, JSON.stringify(text));
+      continue;
+    }
+    assert.ok(["lines", "http", "curl", "object"].includes(parsed.kind), JSON.stringify(text));
+    for (const [k, v] of parsed.headers) {
+      assert.match(k, /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, JSON.stringify(text));
+      assert.equal(typeof v, "string");
+    }
+    assert.ok(parsed.body === null || typeof parsed.body === "string");
+  }
+  // A large paste stays fast: a 1 MB raw request and a 200 kB Node-style object.
+  const big = `POST / HTTP/1.1\r\nwebhook-id: x\r\n\r\n${"a\r\n".repeat(350_000)}`;
+  assert.equal(parseDelivery(big).body.length, 1_050_000);
+  const obj = `{ ${Array.from({ length: 5000 }, (_, k) => `'x-h${k}': 'value ${k}'`).join(",\n  ")} }`;
+  assert.equal(parseDelivery(obj).headers.length, 5000);
+  assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+});
