@@ -432,7 +432,7 @@ function diagnose(form) {
   if (/\r?\n$/.test(text)) variants.push([text.replace(/\r?\n$/, ""), "without the line break at its end", "a copy or an editor added the final line break"]);
   else variants.push([`${text}\n`, "with a line break added at its end", "the final line break was lost in the copy"]);
   if (text.includes("\r\n")) variants.push([text.replace(/\r\n/g, "\n"), "with LF line breaks instead of CRLF", "the line breaks were converted on the way"]);
-  else if (text.includes("\n")) variants.push([text.replace(/\n/g, "\r\n"), "with CRLF line breaks instead of LF", "the sender signed CRLF line breaks; choose “text, line breaks CRLF” next to the body, or paste the exact bytes"]);
+  else if (text.includes("\n")) variants.push([text.replace(/\n/g, "\r\n"), "with CRLF line breaks instead of LF", "the sender signed CRLF line breaks; choose “text (CRLF line breaks)” next to the body, or paste the exact bytes"]);
   try {
     const compact = JSON.stringify(JSON.parse(text));
     if (compact !== text) variants.push([compact, "written as compact JSON", "the JSON was re-serialized or reformatted (whitespace, pretty-printing) after signing; verify the raw bytes as received, before any JSON parsing"]);
@@ -593,9 +593,11 @@ function renderReport(out, report, cx) {
     // A delivery passes when any entry verifies (a rotation sends one entry per secret), so once
     // the core's verdict is a pass, an entry that matched no key is drawn as "not used", not red.
     const unused = ok && !step.ok && step.name === "signature";
-    // An entry no key was tried on (no expected signature, no key that failed) is not a second failure.
+    // An entry no key was tried on is not a second failure: the core lists a fact per key it
+    // tried (an expected signature, or a key that did not verify), so such an entry has only
+    // its "entry" and "received" facts.
     const untried = !ok && !step.ok && step.name === "signature" && step.code === "no_matching_signature" &&
-      step.facts.some((f) => f.label === "entry") && !step.facts.some((f) => f.label.startsWith("expected with") || f.value === "does not verify");
+      step.facts.some((f) => f.label === "entry") && step.facts.every((f) => f.label === "entry" || f.label === "received");
     const state = unused || unverified || untried ? "info" : step.ok ? "ok" : "fail";
     const facts = el("dl", {});
     for (const f of step.facts) {
