@@ -2,7 +2,7 @@
 // from this browser's cache, so it works offline. The build (scripts/build-www.sh) writes the
 // file list and a version made from the files' contents; a new build is a new cache.
 const VERSION = "dev";
-const FILES = ["./", "index.html", "style.css", "boot.js", "app.js", "parse.js", "pkg/hookwall_js.js", "pkg/hookwall_js_bg.wasm"];
+const FILES = ["./", "style.css", "boot.js", "app.js", "parse.js", "pkg/hookwall_js.js", "pkg/hookwall_js_bg.wasm"];
 const CACHE = `hookwall-playground-${VERSION}`;
 
 self.addEventListener("install", (event) => {
@@ -15,11 +15,20 @@ self.addEventListener("activate", (event) => {
     .then(() => self.clients.claim()));
 });
 
-// Only this folder's own files are answered from the cache (the query string ignored for the
-// page itself); everything else, like the JWKS frame, goes to the network as usual.
+// Only this folder's own files are answered from the cache; everything else, like the JWKS
+// frame, goes to the network as usual. The page is "./" (a server may redirect index.html to
+// it; a redirected response must not answer a navigation, so it is rebuilt without the flag).
+const scope = new URL(self.registration.scope);
 self.addEventListener("fetch", (event) => {
   const req = event.request;
-  if (req.method !== "GET" || new URL(req.url).origin !== location.origin) return;
-  event.respondWith(caches.open(CACHE).then((cache) =>
-    cache.match(req, { ignoreSearch: req.mode === "navigate" }).then((hit) => hit || fetch(req))));
+  const url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const page = req.mode === "navigate" && (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`);
+  event.respondWith(caches.open(CACHE)
+    .then((cache) => cache.match(page ? "./" : req))
+    .then((hit) => {
+      if (!hit) return fetch(req);
+      if (!hit.redirected) return hit;
+      return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers: hit.headers });
+    }));
 });

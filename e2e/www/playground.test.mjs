@@ -650,6 +650,9 @@ test("works offline after the first load (service worker), and says so", async (
     await p.waitForSelector("body[data-ready=true]");
     await p.click('[data-example="v1a"]');
     assert.equal(await verdictOk(p), true);
+    // The page by its file name too (servers redirect it to ./; the cached copy must still answer).
+    await p.goto(`${base}index.html?x=1`);
+    await p.waitForSelector("body[data-ready=true]");
     await p.click("#tab-sign");
     await p.click("#s-new-secret");
     await p.click("#s-run");
