@@ -25,4 +25,6 @@ bash "$HOOKWALL_ROOT/scripts/build-www.sh"
 rm -rf build/assets
 mkdir -p build/assets
 cp -r "$HOOKWALL_ROOT/www/dist" build/assets/playground
+# Cloudflare's asset serving reads _headers only at the root of the assets directory.
+mv build/assets/playground/_headers build/assets/_headers
 echo "worker assets: the playground at /playground/ ($(du -sk build/assets | cut -f1) KB)" >&2

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the playground and runs its tests: input handling in Node (e2e/www/parse.test.mjs) and
-# the page in headless Debian Chromium (playwright-core, no browser download). Screenshots go to
-# artifacts/www/; the README's docs/playground-verify.png is artifacts/www/readme-verify.png
-# reduced to 256 colours (artifacts/www/readme-verify-small.png; copy it by hand when the page changes).
+# the page in headless Debian Chromium (playwright-core, no browser download), served by
+# Cloudflare's asset worker in workerd (Miniflare) so that www/dist/_headers applies; axe-core is
+# injected for the accessibility checks. Screenshots (verified, rejected and Sign; 1280x800 and
+# 390x844; light and dark) go to artifacts/www/, which git ignores; the README's
+# docs/playground-verify.png is artifacts/www/readme-verify.png reduced to 256 colours
+# (artifacts/www/readme-verify-small.png; copy it by hand when the page changes).
 # Needs chromium: scripts/setup.sh --browser.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
