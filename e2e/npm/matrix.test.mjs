@@ -23,7 +23,10 @@ import { Webhook as RefWebhook } from "standardwebhooks";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const matrix = join(root, "e2e/npm/matrix/node_modules");
-const bin = (name) => join(matrix, ".bin", name);
+// bun's own bin is a stub that its postinstall replaces, and the matrix installs with
+// --ignore-scripts: run the binary of its platform package instead.
+const bunPlatformBin = join(matrix, "@oven", `bun-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}`, "bin", "bun");
+const bin = (name) => (name === "bun" && existsSync(bunPlatformBin) ? bunPlatformBin : join(matrix, ".bin", name));
 const skip = new Set((process.env.HOOKWALL_MATRIX_SKIP ?? "").split(",").filter(Boolean));
 const SECRET = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const BODY = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_1","output_file_uri":"gs://b/r.jsonl"}}';
