@@ -19,10 +19,12 @@ const here = fileURLToPath(new URL(".", import.meta.url));
  * @param {number} [o.port] 0 for an ephemeral port
  * @param {string|null} [o.jwks] JWKS document served at /.well-known/jwks.json (null: 404)
  * @param {(event: object) => void} [o.onEvent]
- * Mode (`origin.mode`): "ok" (200), "fail" (500), "reject" (422), "slow" (answers after `slowMs`),
- * "hang" (never answers), "flap" (500 then 200 alternately).
+ * @param {{id: string, secret: string}} [o.access] like Cloudflare Access: refuse (403) a hop
+ *   without these CF-Access-Client-Id / CF-Access-Client-Secret headers
+ * Mode (`origin.mode`): "ok" (200), "fail" (500), "reject" (422), "busy" (429, retry-after 1),
+ * "slow" (answers after `slowMs`), "hang" (never answers), "flap" (500 then 200 alternately).
  */
-export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} }) {
+export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {}, access = null }) {
   const wh = new Webhook(secret);
   const origin = {
     mode: "ok",
@@ -38,6 +40,7 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
     flapCounter: 0,
     jwksBodiesFinished: 0,
     connections: 0, // TCP connections accepted (a sender that reuses connections opens few)
+    accessRefused: 0, // hops refused for lacking the Access service token
   };
   /** Answers a JWKS request as `jwksMode` says. */
   function serveJwks(res) {
@@ -92,7 +95,12 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
       if (mode === "flap") mode = origin.flapCounter++ % 2 === 0 ? "fail" : "ok";
       if (mode === "hang") return; // never answer
       const answer = () => {
+        if (access && (req.headers["cf-access-client-id"] !== access.id || req.headers["cf-access-client-secret"] !== access.secret)) {
+          origin.accessRefused++;
+          return res.writeHead(403).end("Forbidden: no valid Access service token");
+        }
         if (mode === "fail") return res.writeHead(500).end("origin is down");
+        if (mode === "busy") return res.writeHead(429, { "retry-after": "1" }).end("slow down");
         if (mode === "reject") return res.writeHead(422, { "content-type": "text/plain" }).end("unknown batch id");
         try {
           wh.verify(body.toString("utf8"), req.headers);

@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
-//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys), [`dedupe`] (forwarded once),
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys), [`dedupe`] (forwarded once), [`delivery`] (queued delivery: retry and dead letters),
 //! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
 //! For senders (demos, tests, the playground): [`jwt_claims`] (the claims that bind a body to a
 //! JWT, per binding) and [`sample`] (sample events).
@@ -42,6 +42,7 @@ extern crate alloc;
 mod b64;
 pub mod cache;
 pub mod dedupe;
+pub mod delivery;
 pub mod endpoint;
 pub mod error;
 pub mod event;

@@ -1,7 +1,9 @@
 //! Routing verified events to origins by type: `{"batch.*": "https://a", "video.generated": "https://b"}`.
 //!
 //! The most specific pattern wins: an exact type, then the longest `prefix.*` wildcard, then `*`.
-//! Types that match nothing go to the default origin (the caller's).
+//! Types that match nothing go to the default origin (the caller's). A target is an allowed URL
+//! or `service:NAME`, a Fetcher binding of the worker (a service binding to another Worker, a
+//! Workers VPC service, an mTLS certificate binding), so routes work with every transport.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -20,8 +22,9 @@ pub struct Routes {
 }
 
 impl Routes {
-    /// Parses a JSON object of pattern → URL. URLs must be allowed endpoints
-    /// ([`crate::endpoint::is_allowed`]: `https://`, or `http://` to a loopback host).
+    /// Parses a JSON object of pattern → target: an allowed URL
+    /// ([`crate::endpoint::is_allowed`]: `https://`, or `http://` to a loopback host) or
+    /// `service:NAME` ([`Target`]).
     ///
     /// ```
     /// use hookwall::route::Routes;
@@ -43,7 +46,7 @@ impl Routes {
         };
         for (pattern, url) in map {
             let Value::String(url) = url else { return Err(ConfigError::InvalidRoutes) };
-            if !crate::endpoint::is_allowed(&url) {
+            if Target::parse(&url).is_none() {
                 return Err(ConfigError::InvalidRoutes);
             }
             if pattern == "*" {
@@ -63,7 +66,7 @@ impl Routes {
         Ok(routes)
     }
 
-    /// The URL for an event type, if a pattern matches.
+    /// The target (URL or `service:NAME`) for an event type, if a pattern matches.
     pub fn select(&self, event_type: &str) -> Option<&str> {
         self.exact
             .iter()
@@ -76,5 +79,42 @@ impl Routes {
     /// Whether no route is configured.
     pub fn is_empty(&self) -> bool {
         self.exact.is_empty() && self.wildcard.is_empty() && self.any.is_none()
+    }
+
+    /// Every target of the table, so an adapter can check at configuration time that each
+    /// `service:NAME` binding exists.
+    pub fn targets(&self) -> impl Iterator<Item = Target<'_>> {
+        let all = self.exact.iter().chain(&self.wildcard).map(|(_, t)| t.as_str()).chain(self.any.as_deref());
+        all.filter_map(Target::parse)
+    }
+}
+
+/// Where an event goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// An allowed URL ([`crate::endpoint::is_allowed`]).
+    Url(&'a str),
+    /// A Fetcher binding of the worker, by name.
+    Service(&'a str),
+}
+
+impl<'a> Target<'a> {
+    /// `service:NAME` (a binding name: ASCII letters, digits and `_`, not starting with a
+    /// digit) or an allowed URL; anything else is `None`.
+    ///
+    /// ```
+    /// use hookwall::route::Target;
+    /// assert_eq!(Target::parse("service:ORIGIN"), Some(Target::Service("ORIGIN")));
+    /// assert_eq!(Target::parse("https://a.example/"), Some(Target::Url("https://a.example/")));
+    /// assert_eq!(Target::parse("service:9bad"), None);
+    /// assert_eq!(Target::parse("http://a.example/"), None);
+    /// ```
+    pub fn parse(target: &'a str) -> Option<Self> {
+        if let Some(name) = target.strip_prefix("service:") {
+            let first_ok = name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+            let rest_ok = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            return (first_ok && rest_ok).then_some(Target::Service(name));
+        }
+        crate::endpoint::is_allowed(target).then_some(Target::Url(target))
     }
 }

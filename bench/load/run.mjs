@@ -8,6 +8,9 @@
 //   HOOKWALL_BUILD=dir another build of hookwall's worker; HOOKWALL_COMPARE="label=dir,..." more
 //                      builds in the same rounds (the same dir twice shows the noise floor)
 //   LOAD_PIN=0         no CPU pinning; LOAD_TMPDIR_KEEP=1 Miniflare's storage in $TMPDIR
+//   LOAD_QUEUE=1       also hookwall with DELIVERY = "queue" (202 once queued; its consumer
+//                      forwards): after the rounds it is drained, and the row counts what was
+//                      accepted, delivered, lost and duplicated
 import crypto from "node:crypto";
 import { fork } from "node:child_process";
 import os from "node:os";
@@ -70,6 +73,13 @@ for (const item of (process.env.HOOKWALL_COMPARE ?? "").split(",").filter(Boolea
     modulesRoot: d,
     modules: [{ type: "ESModule", path: `${d}index.js` }, { type: "CompiledWasm", path: `${d}index_bg.wasm` }],
     bindings: WORKERS.hookwall.bindings,
+  };
+}
+if (process.env.LOAD_QUEUE) {
+  WORKERS["hookwall (queue)"] = {
+    ...WORKERS.hookwall,
+    queue: true,
+    bindings: (origin) => ({ ...WORKERS.hookwall.bindings(origin), DELIVERY: "queue", RETRY_BASE_SECONDS: "1", RETRY_MAX_SECONDS: "5", DEAD_LETTER_QUEUE: "hookwall-dead-letters" }),
   };
 }
 Object.assign(WORKERS, {
@@ -233,7 +243,16 @@ async function start(name, spec) {
   const workerdBefore = descendantWorkerds();
   const mf = new Miniflare(convertV4MiniflareOptions({
     modulesRoot: spec.modulesRoot, modules: spec.modules, compatibilityDate: "2025-09-01",
-    kvNamespaces: ["JWKS_CACHE", "SEEN_IDS"], bindings: spec.bindings(origin), cf: false,
+    kvNamespaces: spec.queue ? ["JWKS_CACHE", "SEEN_IDS", "DEAD_LETTERS"] : ["JWKS_CACHE", "SEEN_IDS"], bindings: spec.bindings(origin), cf: false,
+    ...(spec.queue
+      ? {
+          queueProducers: { DELIVERIES: "hookwall-deliveries" },
+          queueConsumers: {
+            "hookwall-deliveries": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "hookwall-dead-letters" },
+            "hookwall-dead-letters": { maxBatchTimeout: 1 },
+          },
+        }
+      : {}),
     host: "127.0.0.1", port: 0, handleStructuredLogs() {},
   }));
   const url = (await mf.ready).href;
@@ -243,7 +262,7 @@ async function start(name, spec) {
   // Warm-up (not measured, not counted): the isolate starts and the wasm tiers up.
   const warm = Array.from({ length: WARMUP_SECONDS * POOL_PER_SECOND }, (_, n) => delivery(`${tag}_warm`, n));
   await fire(url, WARMUP_SECONDS, warm);
-  return { name, mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0, roundRates: [], generatorDelayP99: [] };
+  return { name, queue: Boolean(spec.queue), mf, origin, url, tag, workerd, cpuMs: 0, sent: [], used: 0, onTheFly: 0, errors: 0, seconds: 0, rounds: 0, roundRates: [], generatorDelayP99: [] };
 }
 
 /** One measured round; the pool is signed just before it, so timestamps stay fresh in long runs. */
@@ -274,8 +293,29 @@ const percentile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length
 
 async function finish(w) {
   await new Promise((r) => setTimeout(r, 500));
-  const { received: ids, badSignatures, connections } = await w.origin.stats();
+  let { received: ids, badSignatures, connections } = await w.origin.stats();
+  let drainSeconds = 0;
+  if (w.queue) {
+    // Queued: the consumer keeps delivering after the last 202. Wait until every accepted
+    // delivery arrived, or nothing more arrives for 10 s; workerd CPU counts the drain too.
+    const accepted = new Set(w.sent.filter((d) => d.status === 202).map((d) => d.id));
+    const started = performance.now();
+    const cpuBefore = cpuMs(w.workerd);
+    const arrived = new Set(ids);
+    let quiet = 0;
+    while (quiet < 10 && [...accepted].some((id) => !arrived.has(id))) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const more = await w.origin.stats();
+      quiet = more.received.length ? 0 : quiet + 1;
+      ids = ids.concat(more.received);
+      for (const id of more.received) arrived.add(id);
+      badSignatures = more.badSignatures;
+    }
+    w.cpuMs += cpuMs(w.workerd) - cpuBefore;
+    drainSeconds = (performance.now() - started) / 1000;
+  }
   const received = new Set(ids);
+  const duplicated = ids.length - received.size;
   const { sent } = w;
   const valid = sent.filter((d) => d.valid);
   const invalid = sent.filter((d) => !d.valid);
@@ -292,8 +332,11 @@ async function finish(w) {
     sentInvalid: invalid.length,
     rejected: invalid.filter((d) => d.status === 401).length,
     invalidForwarded: invalid.filter((d) => received.has(d.id)).length,
-    // Lost: a valid delivery answered 2xx that never reached the origin.
+    // Lost: a valid delivery answered 2xx (200 forwarded, 202 accepted) that never reached the origin.
     lost: valid.filter((d) => d.status >= 200 && d.status < 300 && !received.has(d.id)).length,
+    accepted: valid.filter((d) => d.status === 202).length,
+    duplicated,
+    drainSeconds,
     unanswered: w.used - sent.length,
     onTheFly: w.onTheFly,
     errors: w.errors,
@@ -334,9 +377,10 @@ const lines = [
   "",
   "workerd CPU: user + system time of that worker's workerd process during the measured rounds, per request sent (includes Miniflare's local KV, which runs in the same process).",
   "",
-  `| worker | req/s | p50 ms | p99 ms | workerd CPU ms/request | valid sent | forwarded | answered 5xx | invalid rejected | invalid forwarded | lost | ${RATE ? "unanswered" : "unanswered at stop"} |`,
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuPerRequest.toFixed(2)} | ${r.sentValid} | ${r.forwarded} | ${r.retryable} | ${r.rejected} | ${r.invalidForwarded} | ${r.lost} | ${r.unanswered} |`),
+  `| worker | req/s | p50 ms | p99 ms | workerd CPU ms/request | valid sent | accepted (202) | delivered | answered 5xx | invalid rejected | invalid forwarded | lost | duplicated | ${RATE ? "unanswered" : "unanswered at stop"} |`,
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuPerRequest.toFixed(2)} | ${r.sentValid} | ${r.accepted} | ${r.forwarded} | ${r.retryable} | ${r.rejected} | ${r.invalidForwarded} | ${r.lost} | ${r.duplicated} | ${r.unanswered} |`),
+  ...rows.filter((r) => r.drainSeconds).map((r) => `(${r.name}: the queue drained ${r.drainSeconds.toFixed(1)} s after the last request; its CPU includes the consumer's work)`),
   "",
   // Rounds of the two run back to back, so each pair's ratio sees the same background load.
   ...rows.slice(1).map((r) => {
@@ -355,7 +399,7 @@ writeFileSync(`${root}artifacts/load.md`, lines.join("\n") + "\n");
 // an invalid one not answered 401.
 // In the open loop every request due must have been answered (the closed loop's few in flight at
 // the stop are its own artefact).
-const bad = rows.filter((r) => r.lost > 0 || r.non2xxValid > 0 || r.invalidForwarded > 0 || r.badHop > 0
+const bad = rows.filter((r) => r.lost > 0 || r.duplicated > 0 || r.non2xxValid > 0 || r.invalidForwarded > 0 || r.badHop > 0
   || r.forwarded + r.retryable < r.sentValid || r.rejected < r.sentInvalid || (RATE && (r.unanswered > 0 || r.errors > 0)));
 if (bad.length) {
   console.error(`promise broken: ${bad.map((r) => r.name).join(", ")}`);

@@ -59,10 +59,12 @@ export const jwksDoc = (...jwks) => JSON.stringify({ keys: jwks });
  * Starts the worker with an origin and a JWKS server. `vars` override the bindings; `assets`
  * serves the built playground as wrangler.toml's [assets] does; `dedupe` sets DEDUPE (and
  * binds the claims Durable Object for "durable-object"); `instances` runs that many copies of
- * the worker sharing KV and the Durable Object (`post({ instance })` picks one).
+ * the worker sharing KV and the Durable Object (`post({ instance })` picks one); `delivery:
+ * "queue"` adds the queue, its consumer and the dead-letter namespace; `workers(origin)` returns
+ * more workers to run beside it (targets of service bindings).
  * Returns { mf, origin, jwksServer, post, logs, close }.
  */
-export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings, assets = false, dedupe, instances = 1 } = {}) {
+export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings, assets = false, dedupe, instances = 1, delivery, workers = () => [] } = {}) {
   const origin = await startOrigin({ secret: ORIGIN_SECRET, ...originOpts });
   // A second instance of the same small server acts as the JWKS endpoint (it counts hits and
   // can go down, slow or return garbage).
@@ -75,8 +77,21 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
     JWKS_URL: `${jwksServer.url}.well-known/jwks.json`,
     ...vars,
   };
-  for (const [k, v] of Object.entries(bindings)) if (v === undefined) delete bindings[k];
   if (dedupe) bindings.DEDUPE = dedupe;
+  // DELIVERY = "queue": the producer binding, the consumer (this worker) with the queue's own
+  // retries and dead-letter queue, the dead-letter namespace, and a short backoff for tests.
+  const queue = delivery === "queue";
+  if (queue) Object.assign(bindings, { DELIVERY: "queue", RETRY_BASE_SECONDS: "1", RETRY_MAX_SECONDS: "2", DEAD_LETTER_QUEUE: "hookwall-dead-letters", ...vars });
+  for (const [k, v] of Object.entries(bindings)) if (v === undefined) delete bindings[k];
+  const queueOptions = queue
+    ? {
+        queueProducers: { DELIVERIES: "hookwall-deliveries" },
+        queueConsumers: {
+          "hookwall-deliveries": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 3, deadLetterQueue: "hookwall-dead-letters" },
+          "hookwall-dead-letters": { maxBatchSize: 10, maxBatchTimeout: 1 },
+        },
+      }
+    : {};
   // One worker, or several copies of it (separate isolates) sharing the KV namespaces and the
   // claims Durable Object, as separate locations of one deployment would.
   const workerOptions = (i) => ({
@@ -87,18 +102,20 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
       { type: "CompiledWasm", path: `${BUILD}index_bg.wasm` },
     ],
     compatibilityDate: "2025-09-01",
-    kvNamespaces: kv,
+    kvNamespaces: queue ? [...kv, "DEAD_LETTERS"] : kv,
     bindings,
     ...(dedupe === "durable-object"
       ? { durableObjects: { DEDUPE_CLAIMS: i === 0 ? "DedupeClaims" : { className: "DedupeClaims", scriptName: "hookwall-0" } } }
       : {}),
     ...(serviceBindings ? { serviceBindings } : {}),
+    ...(i === 0 ? queueOptions : {}),
     // wrangler.toml's [assets]: the playground at /playground/, every other path to the worker.
     ...(assets ? { assets: { directory: `${BUILD}assets`, routerConfig: { has_user_worker: true } } } : {}),
   });
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      workers: Array.from({ length: instances }, (_, i) => workerOptions(i)),
+      // `workers(origin)` adds workers of the test's own (an origin behind a service binding).
+      workers: [...Array.from({ length: instances }, (_, i) => workerOptions(i)), ...workers(origin)],
       cf: false,
       // The worker's console output arrives as structured logs; keep hookwall's JSON lines.
       handleStructuredLogs({ message }) {

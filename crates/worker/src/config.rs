@@ -5,9 +5,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hookwall::route::Routes;
+use std::collections::HashMap;
+
+use hookwall::delivery::RetryPolicy;
+use hookwall::route::{Routes, Target};
 use hookwall::{CachePolicy, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, Secret, Verifier};
-use worker::Env;
+use worker::js_sys::Reflect;
+use worker::wasm_bindgen::JsValue;
+use worker::{Env, Queue};
 
 use crate::claims::Claims;
 use crate::kv::Kv;
@@ -22,12 +27,32 @@ pub const JWKS_CACHE: &str = "JWKS_CACHE";
 pub const SEEN_IDS: &str = "SEEN_IDS";
 /// The Durable Object namespace binding of `DEDUPE = "durable-object"`.
 pub const DEDUPE_CLAIMS: &str = "DEDUPE_CLAIMS";
+/// The queue producer binding and the dead-letter KV namespace of `DELIVERY = "queue"`.
+pub const DELIVERIES: &str = "DELIVERIES";
+pub const DEAD_LETTERS: &str = "DEAD_LETTERS";
+/// The shortest `ADMIN_TOKEN` accepted (characters): a guessable token would open replay.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 32;
 
 pub struct Config {
     /// Secrets, tolerance and body cap; JWKS keys are added per request from the cache.
     pub verifier: Verifier,
     pub webhook_path: String,
+    /// The default origin's URL (with `ORIGIN_SERVICE`, the URL the binding is asked for).
     pub origin_url: String,
+    /// `ORIGIN_SERVICE`: the default origin as a Fetcher binding (service, VPC, mTLS).
+    pub origin_service: Option<JsValue>,
+    /// The Fetcher bindings `ROUTES` names as `service:NAME`.
+    pub services: HashMap<String, JsValue>,
+    /// `CF_ACCESS_CLIENT_ID` and `CF_ACCESS_CLIENT_SECRET`, sent on every hop when both are set.
+    pub access_token: Option<(String, String)>,
+    /// `DELIVERY`: forward before answering (`sync`, the default) or queue (`queue`).
+    pub delivery: Delivery,
+    /// Backoff of queued deliveries (`RETRY_BASE_SECONDS`, `RETRY_MAX_SECONDS`, `RETRY_MAX_ATTEMPTS`).
+    pub retry: RetryPolicy,
+    /// `ADMIN_TOKEN` (secret): enables `/admin/*` for a caller presenting it as a bearer token.
+    pub admin_token: Option<String>,
+    /// `DEAD_LETTER_QUEUE`: the name of the queue's dead-letter queue (its messages are parked).
+    pub dead_letter_queue: String,
     pub origin_secret: Secret,
     pub routes: Routes,
     pub origin_timeout_ms: u64,
@@ -38,6 +63,15 @@ pub struct Config {
     pub jwks_cache: Kv,
     /// Where dedupe claims live (`DEDUPE`: `kv`, the default, or `durable-object`).
     pub claims: Claims,
+}
+
+/// How a verified delivery reaches the origin.
+pub enum Delivery {
+    /// Forwarded before the sender gets its answer.
+    Sync,
+    /// Sent to the `DELIVERIES` queue (202 once sent); the consumer forwards with retries and
+    /// parks what keeps failing in the `DEAD_LETTERS` KV namespace.
+    Queue { queue: Queue, dead_letters: Kv },
 }
 
 thread_local! {
@@ -78,8 +112,25 @@ pub fn check_url(variable: &'static str, url: &str) -> Result<(), EdgeError> {
     }
 }
 
+/// A Fetcher binding (anything with `fetch`) by name.
+fn fetcher(env: &Env, name: &str) -> Option<JsValue> {
+    let value = Reflect::get(env, &JsValue::from_str(name)).ok()?;
+    Reflect::get(&value, &JsValue::from_str("fetch")).ok().filter(JsValue::is_function).map(|_| value)
+}
+
 fn read(env: &Env) -> Result<Config, EdgeError> {
-    let origin_url = text(env, "ORIGIN_URL").ok_or_else(|| invalid("ORIGIN_URL", "not set"))?;
+    let origin_service = match text(env, "ORIGIN_SERVICE") {
+        Some(name) => Some(fetcher(env, &name).ok_or_else(|| {
+            invalid("ORIGIN_SERVICE", format!("no Fetcher binding named {name:?} (see wrangler.toml [[services]])"))
+        })?),
+        None => None,
+    };
+    let origin_url = match (text(env, "ORIGIN_URL"), &origin_service) {
+        (Some(url), _) => url,
+        // Through a binding the URL only names the path the origin Worker sees.
+        (None, Some(_)) => "https://origin.internal/".to_string(),
+        (None, None) => return Err(invalid("ORIGIN_URL", "not set (nor ORIGIN_SERVICE)")),
+    };
     check_url("ORIGIN_URL", &origin_url)?;
     let origin_secret = Secret::parse(&text(env, "ORIGIN_SECRET").ok_or_else(|| invalid("ORIGIN_SECRET", "not set"))?)
         .map_err(|e| invalid("ORIGIN_SECRET", e.to_string()))?;
@@ -91,6 +142,24 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
     check_url("JWKS_URL", &jwks_url)?;
     let routes =
         Routes::parse(&text(env, "ROUTES").unwrap_or_default()).map_err(|e| invalid("ROUTES", e.to_string()))?;
+    let mut services = HashMap::new();
+    for target in routes.targets() {
+        if let Target::Service(name) = target {
+            let binding = fetcher(env, name)
+                .ok_or_else(|| invalid("ROUTES", format!("no Fetcher binding named {name:?} for service:{name}")))?;
+            services.insert(name.to_string(), binding);
+        }
+    }
+    let access_token = match (text(env, "CF_ACCESS_CLIENT_ID"), text(env, "CF_ACCESS_CLIENT_SECRET")) {
+        (Some(id), Some(secret)) => Some((id, secret)),
+        (None, None) => None,
+        _ => {
+            return Err(invalid(
+                "CF_ACCESS_CLIENT_ID",
+                "set both CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET, or neither",
+            ));
+        }
+    };
     let tolerance = number(env, "TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS)?;
     let max_body = number(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?;
     if max_body == 0 {
@@ -116,6 +185,29 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         })?),
         Some(other) => return Err(invalid("DEDUPE", format!("{other:?} is not \"kv\" or \"durable-object\""))),
     };
+    let delivery = match text(env, "DELIVERY").as_deref() {
+        None | Some("sync") => Delivery::Sync,
+        Some("queue") => Delivery::Queue {
+            queue: env.queue(DELIVERIES).map_err(|_| {
+                invalid(
+                    DELIVERIES,
+                    "queue producer binding missing (DELIVERY = \"queue\"; see wrangler.toml [[queues.producers]])",
+                )
+            })?,
+            dead_letters: kv(DEAD_LETTERS)?,
+        },
+        Some(other) => return Err(invalid("DELIVERY", format!("{other:?} is not \"sync\" or \"queue\""))),
+    };
+    let defaults = RetryPolicy::default();
+    let retry = RetryPolicy {
+        base_seconds: number(env, "RETRY_BASE_SECONDS", defaults.base_seconds)?.max(1),
+        max_seconds: number(env, "RETRY_MAX_SECONDS", defaults.max_seconds)?.max(1),
+        max_attempts: number(env, "RETRY_MAX_ATTEMPTS", defaults.max_attempts)?.max(1),
+    };
+    let admin_token = text(env, "ADMIN_TOKEN");
+    if admin_token.as_ref().is_some_and(|t| t.len() < MIN_ADMIN_TOKEN_LEN) {
+        return Err(invalid("ADMIN_TOKEN", format!("shorter than {MIN_ADMIN_TOKEN_LEN} characters")));
+    }
     let mut builder = Verifier::builder().secrets(secrets).tolerance_seconds(tolerance).max_body_bytes(max_body);
     if let Some(audience) = text(env, "JWT_AUDIENCE") {
         builder = builder.audience(audience);
@@ -130,6 +222,13 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         verifier,
         webhook_path,
         origin_url,
+        origin_service,
+        services,
+        access_token,
+        delivery,
+        retry,
+        admin_token,
+        dead_letter_queue: text(env, "DEAD_LETTER_QUEUE").unwrap_or_else(|| "hookwall-dead-letters".to_string()),
         origin_secret,
         routes,
         origin_timeout_ms,

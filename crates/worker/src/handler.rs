@@ -9,11 +9,16 @@ use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Context, Env, Response, web_sys};
 
 use crate::claims::Claims;
+use crate::config::Delivery;
 use crate::config::{self, Config};
 use crate::once::{self, Turn};
+use crate::origin::Hop;
 use crate::outcome::{EdgeError, LogLine, ok_json};
-use crate::{keys, net, origin};
+use crate::queue::{self, Parcel};
+use crate::{admin, keys, net, origin};
 use hookwall::dedupe::Claim;
+use hookwall::delivery::fits_in_queue;
+use worker::Queue;
 
 /// The only request headers hookwall reads. The runtime joins repeated headers into one value
 /// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
@@ -64,6 +69,10 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
             }
             _ => Err(EdgeError::MethodNotAllowed),
         };
+    }
+    if admin::is_admin_path(path) && path != config.webhook_path {
+        log.verdict = "admin";
+        return admin::handle(&config, req, path).await;
     }
     if path != config.webhook_path {
         return Err(EdgeError::NotFound);
@@ -130,10 +139,18 @@ async fn forward_once(
             }
         },
     }
-    let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
-    let origin_status = origin::forward(ctx, config, delivery, body, content_type, now).await;
+    let hop = Hop::of(delivery);
+    if let Delivery::Queue { queue, .. } = &config.delivery {
+        if fits_in_queue(body.len()) {
+            return enqueue(config, queue, &hop, body, content_type.as_deref(), key, now, log).await;
+        }
+        log.notes.push("too large for a queue message: forwarded synchronously".into());
+    }
+    let origin_status = origin::forward(Some(ctx), config, &hop, body, content_type.as_deref(), now).await;
     log.origin_status = match &origin_status {
-        Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s }) => Some(*s),
+        Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s, .. }) => {
+            Some(*s)
+        }
         Err(_) => None,
     };
     let origin_status = match origin_status {
@@ -151,8 +168,42 @@ async fn forward_once(
     log.verdict = "forwarded";
     Ok(ok_json(
         200,
-        &json!({"status": "forwarded", "webhook_id": delivery.id, "event_type": event_type, "origin_status": origin_status}),
+        &json!({"status": "forwarded", "webhook_id": delivery.id, "event_type": hop.event_type, "origin_status": origin_status}),
     ))
+}
+
+/// `DELIVERY = "queue"`: 202 only once the queue holds the event; the claim then stands for
+/// "accepted", so the sender's retries are duplicates.
+#[allow(clippy::too_many_arguments)]
+async fn enqueue(
+    config: &Config,
+    queue: &Queue,
+    hop: &Hop<'_>,
+    body: &[u8],
+    content_type: Option<&str>,
+    key: &str,
+    now: u64,
+    log: &mut LogLine,
+) -> Result<Response, EdgeError> {
+    let parcel = Parcel::new(hop, body, content_type, key, now);
+    if let Err(why) = queue::send(queue, &parcel, 0).await {
+        if let Err(e) = config.claims.release(key).await {
+            log.notes.push(format!("claim release failed (a retry waits for the lease): {e}"));
+        }
+        log.notes.push(format!("queue send failed: {why}"));
+        return Err(EdgeError::QueueUnavailable);
+    }
+    if let Err(why) = config.claims.forwarded(key, now).await {
+        log.notes.push(format!("accepted record failed (a retry may be queued again): {why}"));
+    }
+    log.verdict = "accepted";
+    Ok(ok_json(202, &json!({"status": "accepted", "webhook_id": hop.id, "event_type": hop.event_type})))
+}
+
+/// A small request body as text (admin requests).
+pub async fn read_text(req: &web_sys::Request) -> Option<String> {
+    let promise = req.text().ok()?;
+    JsFuture::from(promise).await.ok()?.as_string()
 }
 
 /// Runs the core verifier through the key flow ([`keys`]): JWKS keys only when needed.

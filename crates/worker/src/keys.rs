@@ -128,7 +128,7 @@ async fn fetch(config: Rc<Config>, now: u64, timeout_ms: u64) -> Option<String> 
 
 /// GETs the JWKS: the body of a 200 answer within the size cap, and its `Cache-Control`.
 async fn get(url: &str, timeout_ms: u64) -> Result<(Vec<u8>, Option<String>), String> {
-    let out = Outbound { method: "GET", url, headers: &[("accept", "application/json")], body: None };
+    let out = Outbound { method: "GET", url, headers: &[("accept", "application/json")], body: None, via: None };
     let reply = match net::send(out, timeout_ms, MAX_JWKS_BYTES, |status| status == 200, None).await {
         Ok(r) => r,
         Err(NetError::Timeout) => return Err(format!("no answer within {timeout_ms} ms")),

@@ -1,9 +1,10 @@
-//! The Workers KV calls hookwall makes, `get` (as text), `put` (with a TTL) and `delete`, on a
+//! The Workers KV calls hookwall makes, `get` (as text), `put` (with a TTL), `delete` and `list`, on a
 //! namespace bound once per isolate ([`crate::config`]).
 //!
 //! Called directly on the runtime's binding: worker-rs's `KvStore` looks the binding and its
 //! five methods up again each time it is opened, and builds each call's options with serde.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use worker::Env;
 use worker::js_sys::{Object, Promise, Reflect};
@@ -26,6 +27,9 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn delete(this: &KvNamespace, key: &str) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn list(this: &KvNamespace, options: &Object) -> Result<Promise, JsValue>;
 }
 
 /// A KV namespace binding.
@@ -53,6 +57,22 @@ impl Kv {
             .map_err(|e| describe(&e))?;
         let promise = self.0.put(key, value, &options).map_err(|e| describe(&e))?;
         JsFuture::from(promise).await.map(|_| ()).map_err(|e| describe(&e))
+    }
+
+    /// The names of up to `limit` keys starting with `prefix`, in key order.
+    pub async fn list_names(&self, prefix: &str, limit: u32) -> Result<Vec<String>, String> {
+        let options = Object::new();
+        let set = |k: &str, v: JsValue| Reflect::set(&options, &JsValue::from_str(k), &v).map_err(|e| describe(&e));
+        set("prefix", JsValue::from_str(prefix))?;
+        set("limit", JsValue::from_f64(f64::from(limit)))?;
+        let promise = self.0.list(&options).map_err(|e| describe(&e))?;
+        let result = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+        let keys = Reflect::get(&result, &JsValue::from_str("keys")).map_err(|e| describe(&e))?;
+        let keys: worker::js_sys::Array = keys.dyn_into().map_err(|e| describe(&e))?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| Reflect::get(&k, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()))
+            .collect())
     }
 
     /// Removes `key`.

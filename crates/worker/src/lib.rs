@@ -8,6 +8,7 @@
 //! the [`claim_object`] Durable Object in the strong mode), forwarding ([`origin`]), and one JSON
 //! log line ([`outcome`]).
 
+mod admin;
 mod claim_object;
 mod claims;
 mod config;
@@ -18,6 +19,7 @@ mod net;
 mod once;
 mod origin;
 mod outcome;
+mod queue;
 
 use worker::{Context, Env, Response, Result, event, web_sys};
 

@@ -49,12 +49,17 @@ pub struct Outbound<'a> {
     pub url: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: Option<&'a [u8]>,
+    /// A Fetcher binding to send it through (service binding, VPC service, mTLS certificate);
+    /// `None`: the runtime's global `fetch`.
+    pub via: Option<&'a JsValue>,
 }
 
 /// What came back, read (up to the cap) before the deadline.
 pub struct Reply {
     pub status: u16,
     pub cache_control: Option<String>,
+    /// `retry-after`, as sent.
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
     /// The answer was longer than the cap; `body` holds its first `cap` bytes.
     pub truncated: bool,
@@ -95,14 +100,22 @@ pub async fn send(
     if let Some(body) = out.body {
         init.set_body(&Uint8Array::from(body));
     }
-    let global: WorkerGlobalScope = js_sys::global().unchecked_into();
     let failed = |e: JsValue| if signal.aborted() { NetError::Timeout } else { unreachable(e) };
-
-    let response: Response =
-        JsFuture::from(global.fetch_with_str_and_init(out.url, &init)).await.map_err(failed)?.unchecked_into();
+    let pending = match out.via {
+        None => js_sys::global().unchecked_into::<WorkerGlobalScope>().fetch_with_str_and_init(out.url, &init),
+        Some(binding) => {
+            let fetch: js_sys::Function = Reflect::get(binding, &JsValue::from_str("fetch"))
+                .map_err(unreachable)?
+                .dyn_into()
+                .map_err(unreachable)?;
+            fetch.call2(binding, &JsValue::from_str(out.url), &init).map_err(unreachable)?.unchecked_into()
+        }
+    };
+    let response: Response = JsFuture::from(pending).await.map_err(failed)?.unchecked_into();
     let status = response.status();
     let response_headers = response.headers();
     let cache_control = response_headers.get("cache-control").ok().flatten();
+    let retry_after = response_headers.get("retry-after").ok().flatten();
     // A declared length within the cap, for an answer the runtime does not decompress (a
     // compressed one's length says nothing about what reading it yields).
     let encoded = response_headers
@@ -131,11 +144,15 @@ pub async fn send(
                 let _ = read_capped(stream, cap).await;
             });
         }
-        return Ok(Reply { status, cache_control, body: Vec::new(), truncated: false });
+        return Ok(Reply { status, cache_control, retry_after, body: Vec::new(), truncated: false });
     }
     // Reading an unwanted answer only frees the connection: its failure changes nothing.
     let read_failed = |e: NetError| {
-        if wanted { Err(e) } else { Ok(Reply { status, cache_control: None, body: Vec::new(), truncated: false }) }
+        if wanted {
+            Err(e)
+        } else {
+            Ok(Reply { status, cache_control: None, retry_after: None, body: Vec::new(), truncated: false })
+        }
     };
     let mut body = Vec::new();
     let mut truncated = false;
@@ -161,5 +178,5 @@ pub async fn send(
         body.clear();
         truncated = false;
     }
-    Ok(Reply { status, cache_control, body, truncated })
+    Ok(Reply { status, cache_control, retry_after, body, truncated })
 }

@@ -20,9 +20,9 @@ pub enum EdgeError {
     /// A variable or binding is missing or invalid (500): names it.
     Config { variable: &'static str, problem: String },
     /// The origin answered 4xx (502: the sender retries; the reason is passed back).
-    OriginRejected { status: u16, reason: String },
+    OriginRejected { status: u16, reason: String, retry_after: Option<u64> },
     /// The origin answered 5xx or 3xx (502).
-    OriginFailed { status: u16 },
+    OriginFailed { status: u16, retry_after: Option<u64> },
     /// The origin did not answer in time (504).
     OriginTimeout { after_ms: u64 },
     /// The origin could not be reached (503).
@@ -31,6 +31,12 @@ pub enum EdgeError {
     InFlight { retry_after_seconds: u64 },
     /// The strong dedupe store could not be asked (503): nothing is forwarded unclaimed.
     DedupeUnavailable,
+    /// `DELIVERY = "queue"`: the event could not be sent to the queue (503: not accepted).
+    QueueUnavailable,
+    /// An admin request without the right bearer token (401).
+    Unauthorized,
+    /// An admin request whose body is not the JSON expected (400).
+    BadAdminRequest,
 }
 
 impl EdgeError {
@@ -46,6 +52,9 @@ impl EdgeError {
             EdgeError::OriginUnreachable(_) => "origin_unreachable",
             EdgeError::InFlight { .. } => "delivery_in_flight",
             EdgeError::DedupeUnavailable => "dedupe_unavailable",
+            EdgeError::QueueUnavailable => "queue_unavailable",
+            EdgeError::Unauthorized => "unauthorized",
+            EdgeError::BadAdminRequest => "bad_request",
         }
     }
 
@@ -55,7 +64,12 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => 405,
             EdgeError::NotFound => 404,
             EdgeError::Config { .. } => 500,
-            EdgeError::OriginUnreachable(_) | EdgeError::InFlight { .. } | EdgeError::DedupeUnavailable => 503,
+            EdgeError::OriginUnreachable(_)
+            | EdgeError::InFlight { .. }
+            | EdgeError::DedupeUnavailable
+            | EdgeError::QueueUnavailable => 503,
+            EdgeError::Unauthorized => 401,
+            EdgeError::BadAdminRequest => 400,
             EdgeError::OriginRejected { .. } | EdgeError::OriginFailed { .. } => 502,
             EdgeError::OriginTimeout { .. } => 504,
         }
@@ -66,7 +80,7 @@ impl EdgeError {
         match self {
             EdgeError::Rejected(r) => r.retry_after_seconds(),
             EdgeError::InFlight { retry_after_seconds } => Some(*retry_after_seconds),
-            EdgeError::DedupeUnavailable => Some(30),
+            EdgeError::DedupeUnavailable | EdgeError::QueueUnavailable => Some(30),
             EdgeError::OriginRejected { .. }
             | EdgeError::OriginFailed { .. }
             | EdgeError::OriginTimeout { .. }
@@ -81,10 +95,10 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => "webhooks are delivered with POST".into(),
             EdgeError::NotFound => "no webhook endpoint at this path".into(),
             EdgeError::Config { variable, problem } => format!("configuration error in {variable}: {problem}"),
-            EdgeError::OriginRejected { status, reason } => {
+            EdgeError::OriginRejected { status, reason, .. } => {
                 format!("the origin refused the verified event with {status}: {reason}")
             }
-            EdgeError::OriginFailed { status } => format!("the origin answered {status}; retry later"),
+            EdgeError::OriginFailed { status, .. } => format!("the origin answered {status}; retry later"),
             EdgeError::OriginTimeout { after_ms } => {
                 format!("the origin did not answer within {after_ms} ms; retry later")
             }
@@ -95,6 +109,9 @@ impl EdgeError {
             EdgeError::DedupeUnavailable => {
                 "the dedupe store could not be reached; nothing was forwarded; retry later".into()
             }
+            EdgeError::QueueUnavailable => "the event could not be queued; it was not accepted; retry later".into(),
+            EdgeError::Unauthorized => "this endpoint needs the admin bearer token".into(),
+            EdgeError::BadAdminRequest => "expected a JSON body {\"keys\": [...]} or none".into(),
         }
     }
 
@@ -155,5 +172,46 @@ impl LogLine {
     pub fn emit(&self, latency_ms: u64) {
         let line = Printed { service: "hookwall", facts: self, latency_ms };
         worker::console_log!("{}", serde_json::to_string(&line).unwrap_or_default());
+    }
+}
+
+/// One JSON log line per queued message the consumer handled: never the body.
+#[derive(Serialize)]
+pub struct QueueLine {
+    service: &'static str,
+    pub stage: &'static str,
+    /// `delivered`, `retry`, `dead_letter`, `parked`, `duplicate`, `in_flight`, or `failed`.
+    pub outcome: &'static str,
+    pub webhook_id: String,
+    pub event_type: String,
+    pub attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_in: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl QueueLine {
+    pub fn new(parcel: &crate::queue::Parcel) -> Self {
+        QueueLine {
+            service: "hookwall",
+            stage: "queue",
+            outcome: "failed",
+            webhook_id: parcel.id.clone(),
+            event_type: parcel.event_type.clone(),
+            attempt: parcel.attempt,
+            origin_status: None,
+            retry_in: None,
+            reason: None,
+            note: None,
+        }
+    }
+
+    pub fn emit(&self) {
+        worker::console_log!("{}", serde_json::to_string(self).unwrap_or_default());
     }
 }
