@@ -30,6 +30,7 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
     jwks,
     jwksMode: "ok", // "ok" | "down" (503) | "garbage" | "slow" | "huge" | "huge-chunked" (padded past 64 KiB)
     jwksCacheControl: "max-age=3600",
+    jwksDelayMs: 0, // every JWKS answer (or refusal) waits this long, so concurrent requests overlap a fetch
     received: [], // verified deliveries: { id, type, scheme, body, headers }
     badSignatures: 0, // forwarded requests whose hop signature did not verify
     attempts: 0, // every POST, whatever the outcome
@@ -38,39 +39,44 @@ export function startOrigin({ secret, port = 0, jwks = null, onEvent = () => {} 
     jwksBodiesFinished: 0,
     connections: 0, // TCP connections accepted (a sender that reuses connections opens few)
   };
+  /** Answers a JWKS request as `jwksMode` says. */
+  function serveJwks(res) {
+    if (origin.jwks === null || origin.jwksMode === "down") {
+      res.writeHead(503).end("down");
+      return;
+    }
+    if (origin.jwksMode === "garbage") {
+      res.writeHead(200, { "content-type": "application/json" }).end("<html>not a jwks");
+      return;
+    }
+    if (origin.jwksMode === "huge" || origin.jwksMode === "huge-chunked") {
+      // The real set padded with 16 MB of whitespace: still valid JSON. `jwksBodiesFinished`
+      // counts the answers read to their end, which a reader that stops at its cap never does
+      // (16 MB is more than loopback socket buffers hold).
+      const pad = Buffer.alloc(1 << 20, 0x20);
+      const head = Buffer.from(origin.jwks.replace(/}\s*$/, ""));
+      const headers = { "content-type": "application/json" };
+      if (origin.jwksMode === "huge") headers["content-length"] = head.length + 16 * pad.length + 1;
+      res.writeHead(200, headers);
+      res.on("finish", () => origin.jwksBodiesFinished++);
+      let n = 0;
+      const more = () => {
+        while (n < 16) if (!res.write(n++ === 0 ? Buffer.concat([head, pad]) : pad)) return void res.once("drain", more);
+        res.end("}");
+      };
+      more();
+      return;
+    }
+    const send = () =>
+      res.writeHead(200, { "content-type": "application/json", "cache-control": origin.jwksCacheControl }).end(origin.jwks);
+    if (origin.jwksMode === "slow") setTimeout(send, 8000);
+    else send();
+  }
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/.well-known/jwks.json") {
       origin.jwksHits++;
-      if (origin.jwks === null || origin.jwksMode === "down") {
-        res.writeHead(503).end("down");
-        return;
-      }
-      if (origin.jwksMode === "garbage") {
-        res.writeHead(200, { "content-type": "application/json" }).end("<html>not a jwks");
-        return;
-      }
-      if (origin.jwksMode === "huge" || origin.jwksMode === "huge-chunked") {
-        // The real set padded with 16 MB of whitespace: still valid JSON. `jwksBodiesFinished`
-        // counts the answers read to their end, which a reader that stops at its cap never does
-        // (16 MB is more than loopback socket buffers hold).
-        const pad = Buffer.alloc(1 << 20, 0x20);
-        const head = Buffer.from(origin.jwks.replace(/}\s*$/, ""));
-        const headers = { "content-type": "application/json" };
-        if (origin.jwksMode === "huge") headers["content-length"] = head.length + 16 * pad.length + 1;
-        res.writeHead(200, headers);
-        res.on("finish", () => origin.jwksBodiesFinished++);
-        let n = 0;
-        const more = () => {
-          while (n < 16) if (!res.write(n++ === 0 ? Buffer.concat([head, pad]) : pad)) return void res.once("drain", more);
-          res.end("}");
-        };
-        more();
-        return;
-      }
-      const send = () =>
-        res.writeHead(200, { "content-type": "application/json", "cache-control": origin.jwksCacheControl }).end(origin.jwks);
-      if (origin.jwksMode === "slow") setTimeout(send, 8000);
-      else send();
+      if (origin.jwksDelayMs > 0) setTimeout(() => serveJwks(res), origin.jwksDelayMs);
+      else serveJwks(res);
       return;
     }
     if (req.method !== "POST") {

@@ -1,5 +1,5 @@
-//! The JWKS cache *policy*, as pure functions, so that every adapter (the worker's KV cache,
-//! the npm package's in-memory cache) decides the same way.
+//! The JWKS cache *policy*, as pure functions, applied by the key flow ([`crate::keyflow`])
+//! that every adapter drives.
 //!
 //! - A fetched set lives for its `Cache-Control: max-age`, clamped to
 //!   [`min_ttl`, `max_ttl`](CachePolicy) (default 1 h when absent, `no-store`/`no-cache`
@@ -11,8 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Tunables; [`Default`] gives the values from the protocol notes.
+/// Tunables; [`Default`] gives the values from the protocol notes. Deserialising fills the
+/// fields left out with the defaults, so adapters take overrides without restating them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CachePolicy {
     /// TTL when the response says nothing (seconds).
     pub default_ttl: u64,
@@ -143,7 +145,8 @@ impl CachePolicy {
     }
 
     /// Whether a verification that failed with a key miss
-    /// ([`Rejection::suggests_key_refresh`](crate::Rejection::suggests_key_refresh)) may refetch now.
+    /// ([`Rejection::suggests_key_refresh`](crate::Rejection::suggests_key_refresh)) may refetch
+    /// now: the cooldown since the last attempt (counted from its start) is over.
     ///
     /// ```
     /// use hookwall::CachePolicy;

@@ -97,6 +97,11 @@ pub enum Rejection {
     JwtBodyNotBound,
     /// The signed body is not a JSON event envelope (`{"type": "...", ...}`).
     InvalidPayload,
+    /// Only a fresher JWKS could decide this delivery (its JWKS-signed entries match no key
+    /// known now), and a fetch is not possible before `retry_after_seconds` or just failed.
+    /// Retryable: the sender tries again later, when [`KeyCache`](crate::keyflow::KeyCache)
+    /// may fetch.
+    JwksUnavailable { retry_after_seconds: u64 },
 }
 
 impl Rejection {
@@ -130,6 +135,7 @@ impl Rejection {
         "jwt_audience_mismatch",
         "jwt_body_not_bound",
         "invalid_payload",
+        "jwks_unavailable",
     ];
 
     /// The stable snake_case code, for JSON error bodies, logs and metrics.
@@ -163,6 +169,7 @@ impl Rejection {
             Rejection::JwtAudienceMismatch => "jwt_audience_mismatch",
             Rejection::JwtBodyNotBound => "jwt_body_not_bound",
             Rejection::InvalidPayload => "invalid_payload",
+            Rejection::JwksUnavailable { .. } => "jwks_unavailable",
         }
     }
 
@@ -181,7 +188,17 @@ impl Rejection {
             | Rejection::JwtMalformed
             | Rejection::JwtClaimsInvalid
             | Rejection::InvalidPayload => 400,
+            Rejection::JwksUnavailable { .. } => 503,
             _ => 401,
+        }
+    }
+
+    /// Seconds after which a retry may succeed, for a `retry-after` header: `Some` only for
+    /// retryable rejections ([`Rejection::JwksUnavailable`]).
+    pub const fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            Rejection::JwksUnavailable { retry_after_seconds } => Some(*retry_after_seconds),
+            _ => None,
         }
     }
 
@@ -233,7 +250,8 @@ impl Rejection {
             | Rejection::JwtIssuedInFuture
             | Rejection::JwtMissingTimeClaim
             | Rejection::JwtAudienceMismatch
-            | Rejection::JwtBodyNotBound => true,
+            | Rejection::JwtBodyNotBound
+            | Rejection::JwksUnavailable { .. } => true,
         }
     }
 }
@@ -311,6 +329,10 @@ impl fmt::Display for Rejection {
             Rejection::InvalidPayload => f.write_str(
                 "the signed body is not a JSON object with a string \"type\"; it is not a webhook event",
             ),
+            Rejection::JwksUnavailable { retry_after_seconds } => write!(
+                f,
+                "no signing key known now verifies this delivery and a fresher key set (JWKS) cannot be fetched yet; retry in {retry_after_seconds} s"
+            ),
         }
     }
 }
@@ -337,6 +359,8 @@ pub enum ConfigError {
     JwksTooLarge { limit: usize },
     /// The JWKS lists more keys than the cap.
     JwksTooManyKeys { limit: usize },
+    /// The JWKS parses but holds no key hookwall can use (RSA of 2048 to 8192 bits, Ed25519).
+    JwksNoUsableKey,
     /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an allowed URL
     /// ([`crate::endpoint::is_allowed`]).
     InvalidRoutes,
@@ -354,6 +378,7 @@ impl ConfigError {
             ConfigError::InvalidJwks => "invalid_jwks",
             ConfigError::JwksTooLarge { .. } => "jwks_too_large",
             ConfigError::JwksTooManyKeys { .. } => "jwks_too_many_keys",
+            ConfigError::JwksNoUsableKey => "jwks_no_usable_key",
             ConfigError::InvalidRoutes => "invalid_routes",
         }
     }
@@ -380,6 +405,7 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidJwks => f.write_str("the JWKS is not a JSON object with a \"keys\" array"),
             ConfigError::JwksTooLarge { limit } => write!(f, "the JWKS document is larger than {limit} bytes"),
             ConfigError::JwksTooManyKeys { limit } => write!(f, "the JWKS lists more than {limit} keys"),
+            ConfigError::JwksNoUsableKey => f.write_str("the JWKS holds no usable signing key (RSA of 2048 to 8192 bits, or Ed25519)"),
             ConfigError::InvalidRoutes => f.write_str(
                 "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost)",
             ),

@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
-//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy),
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys),
 //! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
 
 #![forbid(unsafe_code)]
@@ -45,6 +45,7 @@ pub mod event;
 pub mod headers;
 pub mod jwks;
 pub mod jwt;
+pub mod keyflow;
 pub mod route;
 pub mod signature;
 pub mod timestamp;
@@ -62,6 +63,7 @@ pub use error::{ConfigError, HeaderName, Rejection, error_body};
 pub use event::{CATALOG, Envelope, Event};
 pub use headers::WebhookHeaders;
 pub use jwks::Jwks;
+pub use keyflow::{KeyCache, KeyFlow, Next};
 pub use signature::Scheme;
 pub use timestamp::DEFAULT_TOLERANCE_SECONDS;
 pub use v1::{MIN_SECRET_BYTES, Secret, sign_v1};

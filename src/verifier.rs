@@ -277,13 +277,25 @@ impl Verifier {
         K: AsRef<[u8]>,
         V: AsRef<[u8]> + ?Sized + 'h,
     {
-        self.run(body, || WebhookHeaders::from_pairs(headers), now, true, None)
+        self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true, None)
     }
 
     /// Like [`verify`](Self::verify), for headers the caller already found with
     /// [`WebhookHeaders::from_pairs`] (for example to decide whether JWKS keys are needed first).
     pub fn verify_headers(&self, body: &[u8], headers: &WebhookHeaders<'_>, now: u64) -> Result<Verified, Rejection> {
-        self.run(body, || Ok(*headers), now, true, None)
+        self.run(&self.jwks, body, || Ok(*headers), now, true, None)
+    }
+
+    /// Like [`verify_headers`](Self::verify_headers), with this JWKS in place of the configured
+    /// one (the key flow's current set, which it parsed once per fetched document).
+    pub fn verify_with_jwks(
+        &self,
+        jwks: &Jwks,
+        body: &[u8],
+        headers: &WebhookHeaders<'_>,
+        now: u64,
+    ) -> Result<Verified, Rejection> {
+        self.run(jwks, body, || Ok(*headers), now, true, None)
     }
 
     /// Checks body size, headers, timestamp and signatures only: the body is not parsed and
@@ -294,7 +306,7 @@ impl Verifier {
         K: AsRef<[u8]>,
         V: AsRef<[u8]> + ?Sized + 'h,
     {
-        self.run(body, || WebhookHeaders::from_pairs(headers), now, false, None)
+        self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, false, None)
     }
 
     /// Like [`verify`](Self::verify), recording every step for a person to read.
@@ -305,12 +317,13 @@ impl Verifier {
         V: AsRef<[u8]> + ?Sized + 'h,
     {
         let mut steps = Vec::new();
-        let verdict = self.run(body, || WebhookHeaders::from_pairs(headers), now, true, Some(&mut steps));
+        let verdict = self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true, Some(&mut steps));
         Report { steps, verdict }
     }
 
     fn run<'h>(
         &self,
+        jwks: &Jwks,
         body: &[u8],
         headers: impl FnOnce() -> Result<WebhookHeaders<'h>, Rejection>,
         now: u64,
@@ -369,7 +382,7 @@ impl Verifier {
             }
         }
 
-        match self.check_signatures(&h, body, now, &mut trace) {
+        match self.check_signatures(jwks, &h, body, now, &mut trace) {
             Ok((scheme, key)) => {
                 let event = if parse_payload { self.check_payload(body, &mut trace) } else { Ok(None) };
                 match (event, first_error) {
@@ -412,6 +425,7 @@ impl Verifier {
     /// Tries every supported entry with every trusted key of its scheme.
     fn check_signatures(
         &self,
+        jwks_keys: &Jwks,
         h: &WebhookHeaders<'_>,
         body: &[u8],
         now: u64,
@@ -475,7 +489,7 @@ impl Verifier {
                     let message = content.get_or_insert_with(|| v1a::signed_content(h.id, h.timestamp, body));
                     let whpk =
                         self.public_keys.iter().enumerate().map(|(i, k)| (MatchedKey::PublicKey { index: i }, k));
-                    let jwks = self.jwks.ed25519().map(|(kid, k)| (MatchedKey::Jwk { kid: kid.map(String::from) }, k));
+                    let jwks = jwks_keys.ed25519().map(|(kid, k)| (MatchedKey::Jwk { kid: kid.map(String::from) }, k));
                     let mut any_key = false;
                     for (key_ref, key) in whpk.chain(jwks) {
                         any_key = true;
@@ -500,7 +514,7 @@ impl Verifier {
                         jwt_facts(token, &mut facts);
                     }
                     let cx = JwtContext { now, tolerance: self.tolerance, audience: self.audience.as_deref(), body };
-                    match jwt::verify(token, &self.jwks, &cx) {
+                    match jwt::verify(token, jwks_keys, &cx) {
                         Ok(v) => {
                             let msg =
                                 format!("RS256 verifies with JWKS key {}; body bound by {}", v.kid, v.binding.as_str());

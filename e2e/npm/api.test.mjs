@@ -243,7 +243,7 @@ describe("JwksVerifier", () => {
     await assert.rejects(jv.verify(EVENT, H("j", ts, hs)), (e) => e.code === "jwt_alg_not_allowed");
   });
 
-  test("unknown kid: one refetch per cooldown; a rotated key is picked up", async () => {
+  test("unknown kid: one refetch per cooldown (retryable inside it); a rotated key is picked up", async () => {
     const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 1 });
     const rotated = edKey("ed-2");
     const ts = now();
@@ -253,7 +253,8 @@ describe("JwksVerifier", () => {
     await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
     await assert.rejects(send("a"), (e) => e.code === "no_matching_signature");
     const hits = server.hits;
-    await assert.rejects(send("b"), (e) => e.code === "no_matching_signature");
+    // Inside the cooldown only a fresher set could decide: retryable, no fetch.
+    await assert.rejects(send("b"), (e) => e.code === "jwks_unavailable" && e.status === 503 && e.retryAfterSeconds === 1);
     assert.equal(server.hits, hits, "no refetch inside the cooldown");
     server.doc = JSON.stringify({ keys: [ed.jwk, rsa.jwk, rotated.jwk] });
     await new Promise((r) => setTimeout(r, 1100));
@@ -285,6 +286,57 @@ describe("JwksVerifier", () => {
       assert.ok(await at(t2 + 61, "e"), "recovers after the cooldown");
     } finally {
       server.mode = "ok";
+    }
+  });
+
+  test("20 concurrent deliveries: one fetch cold, one refetch for unknown keys, one attempt when the server is down", async () => {
+    const N = 20;
+    const burst = (jv, key, prefix) => {
+      const ts = now();
+      return Promise.allSettled(Array.from({ length: N }, (_, i) => jv.verify(EVENT, H(`${prefix}${i}`, ts, v1a(key, `${prefix}${i}`, ts, EVENT)))));
+    };
+    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 1 });
+    const hits0 = server.hits;
+    server.delayMs = 200;
+    try {
+      const cold = await burst(jv, ed, "c");
+      assert.deepEqual(cold.map((r) => r.status), Array(N).fill("fulfilled"));
+      assert.equal(server.hits - hits0, 1);
+      await new Promise((r) => setTimeout(r, 1100));
+      const forged = await burst(jv, edKey("never-published"), "f");
+      assert.equal(server.hits - hits0, 2, "one refetch shared by every unknown key");
+      assert.deepEqual(forged.map((r) => r.reason?.code), Array(N).fill("no_matching_signature"));
+      const down = new JwksVerifier({ jwksUrl: server.url });
+      server.mode = "down";
+      const failed = await burst(down, ed, "d");
+      assert.equal(server.hits - hits0, 3, "one attempt for all");
+      assert.deepEqual(failed.map((r) => [r.reason?.code, r.reason?.status]), Array(N).fill(["jwks_unavailable", 503]));
+      assert.ok(failed.every((r) => r.reason.retryAfterSeconds >= 1 && r.reason.retryAfterSeconds <= 60));
+    } finally {
+      server.delayMs = 0;
+      server.mode = "ok";
+    }
+  });
+
+  test("a delivery signed with a newly published key is retryable during the cooldown and verifies after it", async () => {
+    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 2 });
+    const rotated = edKey("ed-rotated");
+    const ts = now();
+    await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
+    assert.ok(await jv.verify(EVENT, H("warm", ts, v1a(ed, "warm", ts, EVENT))));
+    const hits = server.hits;
+    const keys = JSON.parse(server.doc).keys;
+    server.doc = JSON.stringify({ keys: [...keys, rotated.jwk] });
+    try {
+      const send = () => jv.verify(EVENT, H("new", ts, v1a(rotated, "new", ts, EVENT)));
+      let wait;
+      await assert.rejects(send(), (e) => e.code === "jwks_unavailable" && (wait = e.retryAfterSeconds) >= 1 && wait <= 2);
+      assert.equal(server.hits, hits);
+      await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+      assert.deepEqual(await send(), JSON.parse(EVENT));
+      assert.equal(server.hits, hits + 1);
+    } finally {
+      server.doc = JSON.stringify({ keys });
     }
   });
 

@@ -63,7 +63,9 @@ async function postOnce(target, req, t) {
 }
 
 let edge;
-before(async () => (edge = await startEdge({ jwks: doc.jwks, vars: { WEBHOOK_SECRETS: doc.secret } })));
+// No refetch cooldown on this edge: every key miss refetches, so each case gets the core's final
+// verdict (with a cooldown, misses inside it are answered 503 jwks_unavailable: keys.test.mjs).
+before(async () => (edge = await startEdge({ jwks: doc.jwks, vars: { WEBHOOK_SECRETS: doc.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } })));
 after(() => edge?.close());
 
 const cases = doc.deliveries;
@@ -77,7 +79,7 @@ for (const c of cases) {
   test(`rejects: ${c.name}`, { skip }, async (t) => {
     const want = { code: c.worker?.expect ?? c.expect, status: c.worker?.status ?? c.status };
     let target = edge;
-    if (c.jwks) target = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: doc.secret } });
+    if (c.jwks) target = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: doc.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } });
     try {
       const { body, headers } = request(c);
       const before = target.origin.attempts;

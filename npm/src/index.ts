@@ -18,17 +18,21 @@ interface WasmVerifierInstance {
   readonly maxBodyBytes: number;
   free(): void;
 }
+/** The core's key flow for one `JwksVerifier`: it decides; this file only fetches. */
+interface WasmKeyCacheInstance {
+  next(body: Uint8Array, headers: string[], now: number, flow: { free(): void }): string;
+  fetched(document: Uint8Array, cacheControl: string | undefined, now: number): void;
+  fetchFailed(now: number): void;
+  verifyDetailed(body: Uint8Array, headers: string[], now: number): string;
+}
 interface WasmModule {
   WasmVerifier: new (config: string) => WasmVerifierInstance;
   signV1(secret: string, id: string, timestamp: number, body: Uint8Array): string;
   signV1a(signingKey: string, id: string, timestamp: number, body: Uint8Array): string;
-  headersNeedJwks(headers: string[]): boolean;
   isAllowedEndpoint(url: string): boolean;
-  cachePolicy(overrides?: string): string;
-  cacheFetched(now: number, cacheControl?: string, policy?: string): string;
-  cacheAttemptFailed(state: string | undefined, now: number, policy?: string): string;
-  cacheLookup(state: string | undefined, now: number, policy?: string): string;
-  cacheMayRefetchOnKeyMiss(state: string | undefined, now: number, policy?: string): boolean;
+  WasmKeyCache: new (config: string, policy?: string) => WasmKeyCacheInstance;
+  WasmKeyFlow: new () => { free(): void };
+  maxJwksBytes(): number;
   rejectionCodes(): string;
   version(): string;
 }
@@ -36,8 +40,8 @@ const wasm: WasmModule = glue as unknown as WasmModule;
 
 /** Google's JWKS for Gemini API dynamic webhooks. */
 export const GEMINI_JWKS_URL = "https://generativelanguage.googleapis.com/.well-known/jwks.json";
-/** Largest JWKS document fetched (the core refuses larger ones too). */
-const MAX_JWKS_BYTES = 64 * 1024;
+/** Largest JWKS document fetched: the core's cap. */
+const MAX_JWKS_BYTES = wasm.maxJwksBytes();
 
 /** The three headers of a Standard Webhooks delivery (the `standardwebhooks` and `svix` type). */
 export interface WebhookUnbrandedRequiredHeaders {
@@ -71,15 +75,18 @@ export class WebhookVerificationError extends Error {
   readonly code: WebhookErrorCode;
   /** The HTTP status a receiver should answer with (400, 401, 413, 503). */
   readonly status: number;
+  /** For a retryable rejection (503 `jwks_unavailable`): seconds for a `retry-after` header. */
+  readonly retryAfterSeconds?: number;
   /**
-   * `(code, message, status = 400)`; or `(message)` alone as in `standardwebhooks` (then the
-   * code is `unknown`).
+   * `(code, message, status = 400, retryAfterSeconds?)`; or `(message)` alone as in
+   * `standardwebhooks` (then the code is `unknown`).
    */
-  constructor(codeOrMessage: WebhookErrorCode, message?: string, status = 400) {
+  constructor(codeOrMessage: WebhookErrorCode, message?: string, status = 400, retryAfterSeconds?: number) {
     super(message ?? codeOrMessage);
     this.name = "WebhookVerificationError";
     this.code = message === undefined ? "unknown" : codeOrMessage;
     this.status = status;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -171,8 +178,7 @@ interface Verdict {
   code?: string;
   message?: string;
   status?: number;
-  suggestsKeyRefresh?: boolean;
-  dependsOnKeys?: boolean;
+  retryAfterSeconds?: number;
   id?: string;
   timestamp?: number;
   scheme?: "v1" | "v1a" | "jwt";
@@ -181,7 +187,7 @@ interface Verdict {
 }
 
 function fail(v: Verdict): never {
-  throw new WebhookVerificationError(v.code ?? "unknown", v.message ?? "verification failed", v.status ?? 400);
+  throw new WebhookVerificationError(v.code ?? "unknown", v.message ?? "verification failed", v.status ?? 400, v.retryAfterSeconds ?? undefined);
 }
 
 function configError(e: unknown): never {
@@ -316,13 +322,13 @@ export class Webhook {
 }
 
 /** Reads a response body, refusing more than `limit` bytes without buffering the excess. */
-async function readCapped(res: Response, limit: number): Promise<string> {
+async function readCapped(res: Response, limit: number): Promise<Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? 0);
   if (declared > limit) {
     await res.body?.cancel().catch(() => undefined);
     throw new Error(`the JWKS is larger than ${limit} bytes`);
   }
-  if (!res.body) return text(new Uint8Array(await res.arrayBuffer()));
+  if (!res.body) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -336,7 +342,13 @@ async function readCapped(res: Response, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return text(concatBytes(chunks));
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 export interface JwksVerifierOptions {
@@ -362,85 +374,85 @@ export interface JwksVerifierOptions {
 
 /**
  * Verifies dynamic-webhook deliveries (`v1a` Ed25519 and RS256 JWTs) with keys from a JWKS it
- * fetches and caches in memory with the core's policy: TTL from `Cache-Control`, the stale set
- * kept when a refetch fails, at most one refetch per cooldown on unknown keys. Concurrent
- * verifications share one fetch.
+ * fetches and caches in memory. The core's key flow decides everything (TTL from
+ * `Cache-Control`, the stale set kept when a refetch fails, at most one fetch per cooldown,
+ * counted from when it starts); this class only performs the fetch it is told to, once for
+ * all concurrent verifications. A delivery only a fresher key set could decide, while no fetch
+ * is allowed or after one failed, is rejected with `jwks_unavailable` (status 503,
+ * `retryAfterSeconds`): answer it retryably.
  */
 export class JwksVerifier {
   private readonly options: JwksVerifierOptions;
   private readonly url?: string;
-  private readonly policy?: string;
-  /** The keys known without fetching: the secrets (and a `jwks` given as an option). */
-  private readonly local: WasmVerifierInstance;
-  /** The secrets plus the fetched JWKS, once fetched. */
-  private verifier?: WasmVerifierInstance;
-  private state?: string;
+  /** The verifier of a `jwks` given as an option (no fetching). */
+  private readonly fixed?: WasmVerifierInstance;
+  /** The key flow of a fetched JWKS. */
+  private readonly cache?: WasmKeyCacheInstance;
   private inflight?: Promise<void>;
+  /** Why the last fetch failed, for the message of a `jwks_unavailable` rejection. */
+  private lastFetchError?: string;
   /** How many JWKS fetches were attempted (for monitoring). */
   fetches = 0;
 
   constructor(options: JwksVerifierOptions = {}) {
     this.options = options;
-    if (options.refetchCooldownSeconds !== undefined) {
-      // Only the override; every other value of the policy is the core's default.
-      this.policy = JSON.stringify({ refetch_cooldown: options.refetchCooldownSeconds });
-      try {
-        wasm.cachePolicy(this.policy);
-      } catch (e) {
-        configError(e);
-      }
-    }
-    if (options.jwks !== undefined) {
-      this.local = this.build(typeof options.jwks === "string" ? options.jwks : JSON.stringify(options.jwks));
-    } else {
-      this.local = this.build(undefined);
-      const url = options.jwksUrl ?? GEMINI_JWKS_URL;
-      if (!wasm.isAllowedEndpoint(url)) {
-        throw new WebhookVerificationError("invalid_jwks_url", "jwksUrl must be https:// (http:// only for localhost)", 500);
-      }
-      this.url = url;
-    }
-  }
-
-  private build(jwks: string | undefined): WasmVerifierInstance {
-    return newVerifier({
-      jwks,
-      secrets: this.options.secrets ?? [],
-      audience: this.options.audience,
-      toleranceSeconds: this.options.toleranceSeconds,
-      maxBodyBytes: this.options.maxBodyBytes,
+    const config = {
+      secrets: options.secrets ?? [],
+      audience: options.audience,
+      toleranceSeconds: options.toleranceSeconds,
+      maxBodyBytes: options.maxBodyBytes,
       payload: "any",
-    });
+    };
+    if (options.jwks !== undefined) {
+      const jwks = typeof options.jwks === "string" ? options.jwks : JSON.stringify(options.jwks);
+      this.fixed = newVerifier({ ...config, jwks });
+      return;
+    }
+    const url = options.jwksUrl ?? GEMINI_JWKS_URL;
+    if (!wasm.isAllowedEndpoint(url)) {
+      throw new WebhookVerificationError("invalid_jwks_url", "jwksUrl must be https:// (http:// only for localhost)", 500);
+    }
+    this.url = url;
+    // Only the override; every other value of the policy is the core's default.
+    const policy = options.refetchCooldownSeconds === undefined ? undefined : JSON.stringify({ refetch_cooldown: options.refetchCooldownSeconds });
+    try {
+      this.cache = new wasm.WasmKeyCache(JSON.stringify(config), policy);
+    } catch (e) {
+      configError(e);
+    }
   }
 
   /** The largest body accepted, in bytes (the framework helpers read no more). */
   get maxBodyBytes(): number {
-    return this.local.maxBodyBytes;
+    return this.options.maxBodyBytes ?? DEFAULT_BODY_LIMIT;
   }
 
-  /** Fetches the JWKS once, shared by concurrent callers; records the outcome in the cache state. */
-  private refresh(): Promise<void> {
-    if (this.inflight) return this.inflight;
+  /** Performs the fetch the key flow asked for and hands the outcome back to it. */
+  private fetchKeys(cache: WasmKeyCacheInstance, timeoutMs: number): Promise<void> {
+    this.fetches++;
     this.inflight = (async () => {
-      const now = nowSeconds();
-      this.fetches++;
       try {
         const doFetch = this.options.fetch ?? fetch;
         const res = await doFetch(this.url!, {
           headers: { accept: "application/json" },
           redirect: "error",
-          signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5000),
+          signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? timeoutMs),
         });
         if (res.status !== 200) {
           await res.body?.cancel().catch(() => undefined);
           throw new Error(`the JWKS endpoint answered ${res.status}`);
         }
         const body = await readCapped(res, MAX_JWKS_BYTES);
-        this.verifier = this.build(body); // throws when the core refuses the document
-        this.state = wasm.cacheFetched(now, res.headers.get("cache-control") ?? undefined, this.policy);
+        try {
+          cache.fetched(body, res.headers.get("cache-control") ?? undefined, nowSeconds());
+        } catch (refused) {
+          // The core refused the document and counted the attempt as failed.
+          throw new Error(typeof refused === "string" ? JSON.parse(refused).message : String(refused));
+        }
+        this.lastFetchError = undefined;
       } catch (e) {
-        this.state = wasm.cacheAttemptFailed(this.state, now, this.policy);
-        throw e;
+        this.lastFetchError = e instanceof Error ? e.message : String(e);
+        cache.fetchFailed(nowSeconds());
       }
     })().finally(() => {
       this.inflight = undefined;
@@ -448,47 +460,39 @@ export class JwksVerifier {
     return this.inflight;
   }
 
-  /** Makes keys available as the core's cache policy decides. */
-  private async ensureKeys(): Promise<void> {
-    const decision = wasm.cacheLookup(this.state, nowSeconds(), this.policy);
-    if (decision === "use_cached" && this.verifier) return;
-    if (decision === "unavailable") {
-      throw new WebhookVerificationError("jwks_unavailable", "the JWKS could not be fetched; retry later", 503);
-    }
-    try {
-      await this.refresh();
-    } catch (e) {
-      if (decision === "fetch_or_use_stale" && this.verifier) return; // serve the stale set
-      const why = e instanceof Error ? e.message : String(e);
-      throw new WebhookVerificationError("jwks_unavailable", `the JWKS could not be fetched: ${why}`, 503);
-    }
-  }
-
   private async run(payload: string | Uint8Array, headers: WebhookHeaders, detailed: boolean) {
     const body = bytes(payload);
     const pairs = headerPairs(headers);
-    // The keys at hand first: a valid `v1` entry, or a rejection no key can change (headers,
-    // timestamp, body size), needs no JWKS, so neither waits for nor fails with the endpoint.
-    let verifier = this.local;
-    let rejection = rejectionOf(verifier, body, pairs, nowSeconds());
-    if (rejection !== undefined && this.url !== undefined && (JSON.parse(rejection) as Verdict).dependsOnKeys &&
-        wasm.headersNeedJwks(pairs)) {
-      await this.ensureKeys();
-      verifier = this.verifier!;
-      rejection = rejectionOf(verifier, body, pairs, nowSeconds());
-      if (rejection !== undefined && (JSON.parse(rejection) as Verdict).suggestsKeyRefresh &&
-          wasm.cacheMayRefetchOnKeyMiss(this.state, nowSeconds(), this.policy)) {
-        try {
-          await this.refresh();
-          verifier = this.verifier!;
-          rejection = rejectionOf(verifier, body, pairs, nowSeconds());
-        } catch {
-          // keep the first verdict: the keys we have did not verify it
-        }
-      }
+    const cache = this.cache;
+    if (cache === undefined) {
+      const v = this.fixed!;
+      if (detailed) return report(v.verifyDetailed(body, pairs, nowSeconds()));
+      const rejection = rejectionOf(v, body, pairs, nowSeconds());
+      if (rejection !== undefined) fail(JSON.parse(rejection));
+      return parseJson(payload);
     }
-    if (detailed) return report(verifier.verifyDetailed(body, pairs, nowSeconds()));
-    if (rejection !== undefined) fail(JSON.parse(rejection));
+    const flow = new wasm.WasmKeyFlow();
+    let verdict: Verdict;
+    try {
+      for (;;) {
+        const step = JSON.parse(cache.next(body, pairs, nowSeconds(), flow)) as { next: string; timeoutMs?: number; verdict?: Verdict };
+        if (step.next === "done") {
+          verdict = step.verdict!;
+          break;
+        }
+        await (step.next === "fetch" ? this.fetchKeys(cache, step.timeoutMs!) : this.inflight);
+      }
+    } finally {
+      flow.free();
+    }
+    if (verdict.code === "jwks_unavailable" && this.lastFetchError !== undefined) {
+      verdict.message += ` (the last JWKS fetch failed: ${this.lastFetchError})`;
+    }
+    if (detailed) {
+      if (!verdict.ok && verdict.status === 503) fail(verdict); // a report needs the keys
+      return report(cache.verifyDetailed(body, pairs, nowSeconds()));
+    }
+    if (!verdict.ok) fail(verdict);
     return parseJson(payload);
   }
 

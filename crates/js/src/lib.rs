@@ -4,12 +4,12 @@
 //! strings and JSON text; the TypeScript wrapper (`npm/`) turns them into a native API.
 //!
 //! Results of `verify`/`authenticate` are JSON: `{"ok":true, "id", "timestamp", "scheme",
-//! "key", "event"}` or `{"ok":false, "code", "message", "status", "suggestsKeyRefresh", "dependsOnKeys"}`. Configuration errors
+//! "key", "event"}` or `{"ok":false, "code", "message", "status", "retryAfterSeconds"}`. Configuration errors
 //! are thrown as a JSON string `{"code", "message"}`.
 
-use hookwall::cache::{CacheState, Lookup};
 use hookwall::{
-    CATALOG, CachePolicy, ConfigError, Jwks, PayloadRule, PublicKey, Rejection, Secret, SigningKey, Verified, Verifier,
+    CATALOG, CachePolicy, ConfigError, Jwks, KeyCache, KeyFlow, Next, PayloadRule, PublicKey, Rejection, Secret,
+    SigningKey, Verified, Verifier,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -48,8 +48,7 @@ fn rejection_json(e: &Rejection) -> String {
         "code": e.code(),
         "message": e.to_string(),
         "status": e.http_status(),
-        "suggestsKeyRefresh": e.suggests_key_refresh(),
-        "dependsOnKeys": e.depends_on_keys(),
+        "retryAfterSeconds": e.retry_after_seconds(),
     })
     .to_string()
 }
@@ -173,14 +172,6 @@ impl WasmVerifier {
     }
 }
 
-/// Whether verifying a delivery with these header pairs `[name, value, ...]` may need JWKS keys
-/// ([`hookwall::needs_jwks`] on the signature header, found as the verifier finds it): false when
-/// the headers themselves are refused (no key changes that verdict).
-#[wasm_bindgen(js_name = headersNeedJwks)]
-pub fn headers_need_jwks(headers: Vec<String>) -> bool {
-    hookwall::WebhookHeaders::from_pairs(pairs(&headers)).is_ok_and(|h| hookwall::needs_jwks(h.signature))
-}
-
 /// Whether hookwall may fetch from `url`: `https://`, or `http://` to a loopback host only
 /// (the core's [`hookwall::endpoint::is_allowed`]).
 #[wasm_bindgen(js_name = isAllowedEndpoint)]
@@ -254,89 +245,87 @@ pub fn inspect_jwks(document: &str) -> String {
     }
 }
 
-/// Overrides of [`CachePolicy::default`] (any subset of its fields), so that adapters never
-/// restate the core's defaults.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct PolicyOverrides {
-    default_ttl: Option<u64>,
-    min_ttl: Option<u64>,
-    max_ttl: Option<u64>,
-    max_stale: Option<u64>,
-    refetch_cooldown: Option<u64>,
+/// The key flow of one `JwksVerifier` ([`hookwall::keyflow`]): the core decides when to fetch,
+/// wait or answer; the TypeScript wrapper only performs the fetch it is told to.
+#[wasm_bindgen]
+pub struct WasmKeyCache {
+    cache: KeyCache,
+    verifier: Verifier,
 }
 
-fn policy(policy_json: Option<String>) -> Result<CachePolicy, JsValue> {
-    let o: PolicyOverrides = match policy_json {
-        None => PolicyOverrides::default(),
-        Some(p) => serde_json::from_str(&p).map_err(|e| bad_argument(&format!("invalid cache policy: {e}")))?,
-    };
-    let d = CachePolicy::default();
-    Ok(CachePolicy {
-        default_ttl: o.default_ttl.unwrap_or(d.default_ttl),
-        min_ttl: o.min_ttl.unwrap_or(d.min_ttl),
-        max_ttl: o.max_ttl.unwrap_or(d.max_ttl),
-        max_stale: o.max_stale.unwrap_or(d.max_stale),
-        refetch_cooldown: o.refetch_cooldown.unwrap_or(d.refetch_cooldown),
-    })
-}
+/// One delivery's progress through [`WasmKeyCache::next`] (free it when done).
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct WasmKeyFlow(KeyFlow);
 
-/// The cache policy in effect for these overrides (JSON, any subset of the fields) or the
-/// defaults: JSON `{default_ttl, min_ttl, max_ttl, max_stale, refetch_cooldown}` (seconds).
-#[wasm_bindgen(js_name = cachePolicy)]
-pub fn cache_policy(policy_json: Option<String>) -> Result<String, JsValue> {
-    Ok(serde_json::to_string(&policy(policy_json)?).unwrap_or_default())
-}
-
-fn state(state_json: Option<String>) -> Result<Option<CacheState>, JsValue> {
-    state_json.map(|s| serde_json::from_str(&s).map_err(|_| bad_argument("invalid cache state"))).transpose()
-}
-
-/// The JWKS cache policy, as the core decides it. `state` is the JSON of a previous result
-/// (`{fetched_at, ttl, last_attempt}`) or undefined; `policy` JSON overrides (any subset of
-/// [`CachePolicy`]'s fields) or undefined for the defaults.
-#[wasm_bindgen(js_name = cacheFetched)]
-pub fn cache_fetched(now: f64, cache_control: Option<String>, policy_json: Option<String>) -> Result<String, JsValue> {
-    let p = policy(policy_json)?;
-    Ok(serde_json::to_string(&p.fetched(seconds(now), cache_control.as_deref())).unwrap_or_default())
-}
-
-/// Records a failed fetch attempt; returns the new state JSON.
-#[wasm_bindgen(js_name = cacheAttemptFailed)]
-pub fn cache_attempt_failed(
-    state_json: Option<String>,
-    now: f64,
-    policy_json: Option<String>,
-) -> Result<String, JsValue> {
-    let p = policy(policy_json)?;
-    Ok(serde_json::to_string(&p.attempt_failed(state(state_json)?, seconds(now))).unwrap_or_default())
-}
-
-/// `use_cached`, `fetch_or_use_stale`, `fetch_required` or `unavailable`.
-#[wasm_bindgen(js_name = cacheLookup)]
-pub fn cache_lookup(state_json: Option<String>, now: f64, policy_json: Option<String>) -> Result<String, JsValue> {
-    let p = policy(policy_json)?;
-    Ok(match p.lookup(state(state_json)?.as_ref(), seconds(now)) {
-        Lookup::UseCached => "use_cached",
-        Lookup::FetchOrUseStale => "fetch_or_use_stale",
-        Lookup::FetchRequired => "fetch_required",
-        Lookup::Unavailable => "unavailable",
+#[wasm_bindgen]
+impl WasmKeyFlow {
+    /// A new delivery.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmKeyFlow {
+        WasmKeyFlow::default()
     }
-    .into())
 }
 
-/// Whether a key miss may trigger a refetch now (the unknown-kid cooldown).
-#[wasm_bindgen(js_name = cacheMayRefetchOnKeyMiss)]
-pub fn cache_may_refetch_on_key_miss(
-    state_json: Option<String>,
-    now: f64,
-    policy_json: Option<String>,
-) -> Result<bool, JsValue> {
-    let p = policy(policy_json)?;
-    Ok(p.may_refetch_on_key_miss(state(state_json)?.as_ref(), seconds(now)))
+#[wasm_bindgen]
+impl WasmKeyCache {
+    /// `config`: as [`WasmVerifier::new`] (without `jwks`); `policy`: JSON with any subset of
+    /// [`CachePolicy`]'s fields (seconds), or undefined for the defaults.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str, policy: Option<String>) -> Result<WasmKeyCache, JsValue> {
+        let policy: CachePolicy = match policy {
+            Some(p) => serde_json::from_str(&p).map_err(|e| bad_argument(&format!("invalid cache policy: {e}")))?,
+            None => CachePolicy::default(),
+        };
+        let verifier = WasmVerifier::new(config)?.inner;
+        Ok(WasmKeyCache { cache: KeyCache::new(policy, false), verifier })
+    }
+
+    /// The next step for a delivery, as JSON: `{"next":"done","verdict":{...}}` (the verdict as
+    /// `verify` returns it), `{"next":"fetch","timeoutMs":n}` (fetch, then call
+    /// [`fetched`](Self::fetched) or [`fetch_failed`](Self::fetch_failed)) or `{"next":"wait"}`
+    /// (await the fetch in progress).
+    pub fn next(&mut self, body: &[u8], headers: Vec<String>, now: f64, flow: &mut WasmKeyFlow) -> String {
+        let found = match hookwall::WebhookHeaders::from_pairs(pairs(&headers)) {
+            Ok(h) => h,
+            Err(e) => return format!("{{\"next\":\"done\",\"verdict\":{}}}", rejection_json(&e)),
+        };
+        match self.cache.next(&self.verifier, body, &found, seconds(now), &mut flow.0) {
+            Next::Done(v) => format!("{{\"next\":\"done\",\"verdict\":{}}}", verdict(v)),
+            Next::Fetch { timeout_ms } => json!({"next": "fetch", "timeoutMs": timeout_ms}).to_string(),
+            Next::Wait | Next::Load => json!({"next": "wait"}).to_string(),
+        }
+    }
+
+    /// A fetched document (status 200, within `maxJwksBytes`) and its `Cache-Control`. Throws
+    /// the configuration error when the core refuses it (the attempt then counts as failed).
+    pub fn fetched(&mut self, document: &[u8], cache_control: Option<String>, now: f64) -> Result<(), JsValue> {
+        self.cache.fetched(document, cache_control.as_deref(), seconds(now)).map_err(|e| config_error(&e))
+    }
+
+    /// A fetch that failed (no answer in time, a status other than 200, too large).
+    #[wasm_bindgen(js_name = fetchFailed)]
+    pub fn fetch_failed(&mut self, now: f64) {
+        self.cache.fetch_failed(seconds(now));
+    }
+
+    /// The report of [`WasmVerifier::verify_detailed`], with the keys the cache holds now.
+    #[wasm_bindgen(js_name = verifyDetailed)]
+    pub fn verify_detailed(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
+        let mut v = self.verifier.clone();
+        if let Some(keys) = self.cache.keys(seconds(now)) {
+            v.set_jwks(keys.clone());
+        }
+        serde_json::to_string(&v.verify_detailed(body, pairs(&headers), seconds(now))).unwrap_or_default()
+    }
 }
 
-/// The event catalog: JSON `[{type, fields}]`.
+/// The largest JWKS document the core reads, in bytes.
+#[wasm_bindgen(js_name = maxJwksBytes)]
+pub fn max_jwks_bytes() -> usize {
+    hookwall::jwks::MAX_JWKS_BYTES
+}
+
 #[wasm_bindgen]
 pub fn catalog() -> String {
     let list: Vec<Value> = CATALOG.iter().map(|(t, f)| json!({"type": t, "fields": f})).collect();

@@ -1,6 +1,8 @@
 //! One request, start to finish.
 
-use hookwall::{Rejection, WebhookHeaders, needs_jwks};
+use std::rc::Rc;
+
+use hookwall::{Rejection, WebhookHeaders};
 use serde_json::json;
 use worker::js_sys::{self, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -8,7 +10,7 @@ use worker::{Context, Env, Response, web_sys};
 
 use crate::config::{self, Config};
 use crate::outcome::{EdgeError, LogLine, ok_json};
-use crate::{jwks_cache, net, origin, seen};
+use crate::{keys, net, origin, seen};
 
 /// The only request headers hookwall reads. The runtime joins repeated headers into one value
 /// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
@@ -105,9 +107,9 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
     ))
 }
 
-/// Runs the core verifier, with JWKS keys only when the signature list needs them.
+/// Runs the core verifier through the key flow ([`keys`]): JWKS keys only when needed.
 async fn verify(
-    config: &Config,
+    config: &Rc<Config>,
     body: &[u8],
     headers: &[(&str, String)],
     now: u64,
@@ -116,36 +118,7 @@ async fn verify(
     // The core finds the headers once; a malformed set is rejected before any key lookup.
     let found =
         WebhookHeaders::from_pairs(headers.iter().map(|(k, v)| (*k, v.as_str()))).map_err(EdgeError::Rejected)?;
-    // Keys from the JWKS are looked up only when the configured secrets do not settle it: a
-    // valid `v1` entry verifies even beside `v1a` entries, and a rejection no key can change
-    // (headers, timestamp, body size) stands, both without waiting for the JWKS.
-    let without_jwks = config.verifier.verify_headers(body, &found, now);
-    match &without_jwks {
-        Err(e) if needs_jwks(found.signature) && e.depends_on_keys() => {}
-        _ => return without_jwks.map_err(EdgeError::Rejected),
-    }
-    let verifier = match jwks_cache::verifier(config, now).await {
-        Ok((v, source)) => {
-            log.jwks = Some(source);
-            v
-        }
-        Err(e) => {
-            // Without keys, an asymmetric signature could not be checked: let the sender retry.
-            log.jwks = Some("unavailable");
-            return Err(e);
-        }
-    };
-    match verifier.verify_headers(body, &found, now) {
-        Ok(d) => Ok(d),
-        Err(e) if e.suggests_key_refresh() => match jwks_cache::refetch_on_key_miss(config, now).await {
-            Some(fresh) => {
-                log.jwks = Some("refetched");
-                fresh.verify_headers(body, &found, now).map_err(EdgeError::Rejected)
-            }
-            None => Err(EdgeError::Rejected(e)),
-        },
-        Err(e) => Err(EdgeError::Rejected(e)),
-    }
+    keys::verify(config, body, &found, now, log).await.map_err(EdgeError::Rejected)
 }
 
 /// Reads the body without ever holding more than `cap` bytes: refused from `content-length`

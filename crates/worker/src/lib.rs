@@ -3,13 +3,13 @@
 //!
 //! A thin adapter around the `hookwall` core. The entry point reads the configuration and the
 //! KV bindings ([`kv`]) once per isolate ([`config`]), then [`handler::handle`] runs one
-//! request: capped body read, core verification (with JWKS keys from [`jwks_cache`] only when
-//! the signature needs them), duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON
+//! request: capped body read, core verification (with JWKS keys through the core's key flow,
+//! driven by [`keys`], only when the signature needs them), duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON
 //! log line ([`outcome`]).
 
 mod config;
 mod handler;
-mod jwks_cache;
+mod keys;
 mod kv;
 mod net;
 mod origin;

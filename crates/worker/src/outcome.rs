@@ -19,8 +19,6 @@ pub enum EdgeError {
     NotFound,
     /// A variable or binding is missing or invalid (500): names it.
     Config { variable: &'static str, problem: String },
-    /// Keys were needed and no usable JWKS could be had (503, the sender retries).
-    JwksUnavailable(String),
     /// The origin answered 4xx (502: the sender retries; the reason is passed back).
     OriginRejected { status: u16, reason: String },
     /// The origin answered 5xx or 3xx (502).
@@ -38,7 +36,6 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => "method_not_allowed",
             EdgeError::NotFound => "not_found",
             EdgeError::Config { .. } => "config_invalid",
-            EdgeError::JwksUnavailable(_) => "jwks_unavailable",
             EdgeError::OriginRejected { .. } => "origin_rejected",
             EdgeError::OriginFailed { .. } => "origin_failed",
             EdgeError::OriginTimeout { .. } => "origin_timeout",
@@ -52,16 +49,16 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => 405,
             EdgeError::NotFound => 404,
             EdgeError::Config { .. } => 500,
-            EdgeError::JwksUnavailable(_) | EdgeError::OriginUnreachable(_) => 503,
+            EdgeError::OriginUnreachable(_) => 503,
             EdgeError::OriginRejected { .. } | EdgeError::OriginFailed { .. } => 502,
             EdgeError::OriginTimeout { .. } => 504,
         }
     }
 
     /// Seconds for `retry-after` on failures the sender should retry.
-    fn retry_after(&self) -> Option<u32> {
+    fn retry_after(&self) -> Option<u64> {
         match self {
-            EdgeError::JwksUnavailable(_) => Some(60),
+            EdgeError::Rejected(r) => r.retry_after_seconds(),
             EdgeError::OriginRejected { .. }
             | EdgeError::OriginFailed { .. }
             | EdgeError::OriginTimeout { .. }
@@ -76,9 +73,6 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => "webhooks are delivered with POST".into(),
             EdgeError::NotFound => "no webhook endpoint at this path".into(),
             EdgeError::Config { variable, problem } => format!("configuration error in {variable}: {problem}"),
-            EdgeError::JwksUnavailable(why) => {
-                format!("the signing keys (JWKS) could not be loaded: {why}; retry later")
-            }
             EdgeError::OriginRejected { status, reason } => {
                 format!("the origin refused the verified event with {status}: {reason}")
             }
