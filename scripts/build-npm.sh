@@ -14,17 +14,14 @@
 # Prints the wasm size. `cd pkg && npm pack` then gives the tarball.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/wasm.sh"
 cd "$HOOKWALL_ROOT"
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
-cargo build --locked --release --target wasm32-unknown-unknown -p hookwall-js >&2
-
 stage=target/npm-stage
 rm -rf "$stage" pkg
 mkdir -p "$stage" pkg/dist
 cp -r npm/src npm/tsconfig.json "$stage/"
-"$WASM_BINDGEN_BIN" --target web --out-dir "$stage/src/glue" target/wasm32-unknown-unknown/release/hookwall_js.wasm
+wasm_build_js web "$stage/src/glue"
 wasm="$stage/src/glue/hookwall_js_bg.wasm"
-"$WASM_OPT_BIN" --strip-debug --strip-producers -Oz "$wasm" -o "$wasm"
 
 # The glue's default async loader finds the wasm with `new URL(..., import.meta.url)`, which
 # bundlers try to follow (and CommonJS cannot express). The entries instantiate with initSync

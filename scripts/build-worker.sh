@@ -6,11 +6,12 @@
 # wrangler.toml runs this as its [build] command.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/wasm.sh"
 cd "$HOOKWALL_ROOT/crates/worker"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 worker-build --release >&2
 wasm=build/index_bg.wasm
-"$WASM_OPT_BIN" --strip-debug --strip-producers -Oz "$wasm" -o "$wasm.tmp" && mv "$wasm.tmp" "$wasm"
+wasm_opt "$wasm"
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 budget=$((250 * 1000))

@@ -4,15 +4,11 @@
 # fails when the total gzip transfer is over 300 KB. Serve www/dist/ with any static server.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/wasm.sh"
 cd "$HOOKWALL_ROOT"
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
-cargo build --locked --release --target wasm32-unknown-unknown -p hookwall-js >&2
 rm -rf www/dist
 mkdir -p www/dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir www/dist/pkg target/wasm32-unknown-unknown/release/hookwall_js.wasm
-# binaryen 132 (npm): the features rustc's wasm32 target and wasm-bindgen use, named explicitly.
-"$WASM_OPT_BIN" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --strip-debug --strip-producers -Oz www/dist/pkg/hookwall_js_bg.wasm -o www/dist/pkg/hookwall_js_bg.wasm
+wasm_build_js web www/dist/pkg --no-typescript
 cp www/*.html www/*.js www/*.css www/dist/
 total_raw=0; total_gz=0
 while IFS= read -r f; do

@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT/fuzz"
+node vector-seeds.mjs   # seeds/<target>/vector-* from tests/vectors.json
 seconds=${1:-30}
 shift || true
 targets=("$@")

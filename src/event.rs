@@ -136,39 +136,64 @@ impl Envelope {
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event<'a> {
+    /// `batch.succeeded`: the batch finished; its results are at `output_file_uri`.
     BatchSucceeded {
+        /// `data.id`, the batch.
         id: Option<&'a str>,
+        /// `data.output_file_uri`, where the results are.
         output_file_uri: Option<&'a str>,
     },
+    /// `batch.failed`: the batch stopped with an error.
     BatchFailed {
+        /// `data.id`, the batch.
         id: Option<&'a str>,
+        /// `data.error_code`, as sent (a number in the samples).
         error_code: Option<&'a Value>,
+        /// `data.error_message`.
         error_message: Option<&'a str>,
     },
+    /// `batch.cancelled`: the batch was cancelled.
     BatchCancelled {
+        /// `data.id`, the batch.
         id: Option<&'a str>,
     },
+    /// `batch.expired`: the batch ran out of time.
     BatchExpired {
+        /// `data.id`, the batch.
         id: Option<&'a str>,
     },
+    /// `interaction.requires_action`: the interaction waits for the caller.
     InteractionRequiresAction {
+        /// `data.id`, the interaction.
         id: Option<&'a str>,
     },
+    /// `interaction.completed`: the interaction finished.
     InteractionCompleted {
+        /// `data.id`, the interaction.
         id: Option<&'a str>,
     },
+    /// `interaction.failed`: the interaction stopped with an error.
     InteractionFailed {
+        /// `data.id`, the interaction.
         id: Option<&'a str>,
+        /// `data.error_code`, as sent (a number in the samples).
         error_code: Option<&'a Value>,
+        /// `data.error_message`.
         error_message: Option<&'a str>,
     },
+    /// `interaction.cancelled`: the interaction was cancelled.
     InteractionCancelled {
+        /// `data.id`, the interaction.
         id: Option<&'a str>,
     },
-    /// `output_file_uri` falls back to `video_uri`, which some samples read.
+    /// `video.generated`: the video is ready. `output_file_uri` falls back to `video_uri`, which
+    /// some samples read.
     VideoGenerated {
+        /// `data.id`, the video job.
         id: Option<&'a str>,
+        /// `data.output_file_uri` (or `data.video_uri`), where the video is.
         output_file_uri: Option<&'a str>,
+        /// `data.file_name`, the Files API name.
         file_name: Option<&'a str>,
     },
     /// A type outside the catalog (a ping, `batch.completed`, a future type), with the whole

@@ -29,8 +29,10 @@
 //! ```
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
-//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys),
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys), [`dedupe`] (forwarded once),
 //! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
+//! For senders (demos, tests, the playground): [`jwt_claims`] (the claims that bind a body to a
+//! JWT, per binding) and [`sample`] (sample events).
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
@@ -39,14 +41,17 @@ extern crate alloc;
 
 mod b64;
 pub mod cache;
+pub mod dedupe;
 pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod headers;
 pub mod jwks;
 pub mod jwt;
+pub mod jwt_claims;
 pub mod keyflow;
 pub mod route;
+pub mod sample;
 pub mod signature;
 pub mod timestamp;
 pub mod v1;

@@ -55,7 +55,10 @@ pub enum Entry<'a> {
     /// A compact JWS.
     Jwt(&'a str),
     /// A supported version whose value is not base64 of the right length.
-    Malformed { scheme: Scheme },
+    Malformed {
+        /// The version it claimed.
+        scheme: Scheme,
+    },
     /// An unknown version, ignored.
     Unknown,
 }

@@ -168,7 +168,7 @@ fn the_raw_body_is_parsed_not_reserialized() {
     let body = br#"{ "data" : {"id":"b\u00e9","n":12345678901234567890}, "type":"batch.succeeded" }"#;
     let env = Envelope::parse(body).unwrap();
     assert_eq!(env.event(), Event::BatchSucceeded { id: Some("bé"), output_file_uri: None });
-    let s = hookwall::Secret::parse(SECRET_1).unwrap();
+    let s = hookwall::Secret::parse(secret_1()).unwrap();
     let v = Verifier::builder().secret(s.clone()).build();
     let sig = sign_v1(&s, "m", NOW, body);
     let ok = verify(&v, body, "m", &NOW.to_string(), &sig, NOW).unwrap();
@@ -207,7 +207,7 @@ fn invalid_payloads() {
 
 #[test]
 fn the_verifier_refuses_an_authentic_non_event_only_under_the_event_rule() {
-    let s = hookwall::Secret::parse(SECRET_1).unwrap();
+    let s = hookwall::Secret::parse(secret_1()).unwrap();
     let body = br#"{"test": 2432232314}"#;
     let sig = sign_v1(&s, "m", NOW, body);
     let events = Verifier::builder().secret(s.clone()).build();

@@ -36,7 +36,7 @@ fn verifier() -> Verifier {
 }
 
 fn event() -> Value {
-    serde_json::from_str(GEMINI_BODY).unwrap()
+    serde_json::from_str(gemini_body()).unwrap()
 }
 
 fn claims_with(extra: Value) -> Value {
@@ -76,7 +76,7 @@ fn hs256(key: &[u8], header: &Value, claims: &Value) -> String {
 fn the_honest_token_verifies() {
     // The baseline every attack below departs from by one thing.
     let token = sign_rs256(trusted(), "k1", &claims_with(json!({}))).unwrap();
-    assert_eq!(code(run(&verifier(), &token, GEMINI_BODY)), "ok");
+    assert_eq!(code(run(&verifier(), &token, gemini_body())), "ok");
 }
 
 #[test]
@@ -84,13 +84,13 @@ fn alg_none_in_every_spelling() {
     let claims = claims_with(json!({}));
     for alg in [json!("none"), json!("None"), json!("NONE"), json!(""), json!(null), json!(["RS256"])] {
         let token = encode(&json!({"alg": alg, "kid": "k1"}), &claims, b"");
-        refused(&verifier(), &token, GEMINI_BODY, ("jwt_alg_not_allowed", 401));
+        refused(&verifier(), &token, gemini_body(), ("jwt_alg_not_allowed", 401));
     }
     let no_alg = encode(&json!({"kid": "k1"}), &claims, b"");
-    refused(&verifier(), &no_alg, GEMINI_BODY, ("jwt_alg_not_allowed", 401));
+    refused(&verifier(), &no_alg, gemini_body(), ("jwt_alg_not_allowed", 401));
     // An empty signature part with RS256 claimed is just a bad signature.
     let stripped = encode(&json!({"alg": "RS256", "kid": "k1"}), &claims, b"");
-    refused(&verifier(), &stripped, GEMINI_BODY, ("jwt_signature_invalid", 401));
+    refused(&verifier(), &stripped, gemini_body(), ("jwt_signature_invalid", 401));
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn hs256_keyed_with_the_rsa_public_key_in_every_form_an_attacker_would_try() {
     for key in &forms {
         for alg in ["HS256", "HS384", "HS512", "hs256"] {
             let token = hs256(key, &json!({"alg": alg, "kid": "k1", "typ": "JWT"}), &claims);
-            refused(&verifier(), &token, GEMINI_BODY, ("jwt_alg_not_allowed", 401));
+            refused(&verifier(), &token, gemini_body(), ("jwt_alg_not_allowed", 401));
         }
     }
     // Other asymmetric algorithms are refused too, even over a genuine RS256 signature.
@@ -121,27 +121,32 @@ fn hs256_keyed_with_the_rsa_public_key_in_every_form_an_attacker_would_try() {
     for alg in ["RS384", "RS512", "PS256", "ES256", "EdDSA", "rs256"] {
         let header = b64url(json!({"alg": alg, "kid": "k1"}).to_string().as_bytes());
         let token = format!("{header}.{}.{sig}", genuine.split('.').nth(1).unwrap());
-        refused(&verifier(), &token, GEMINI_BODY, ("jwt_alg_not_allowed", 401));
+        refused(&verifier(), &token, gemini_body(), ("jwt_alg_not_allowed", 401));
     }
 }
 
 #[test]
 fn unknown_kid_is_refused_and_suggests_a_refresh() {
     let token = sign_rs256(trusted(), "k9", &claims_with(json!({}))).unwrap();
-    refused(&verifier(), &token, GEMINI_BODY, ("unknown_kid", 401));
-    assert!(run(&verifier(), &token, GEMINI_BODY).unwrap_err().suggests_key_refresh());
+    refused(&verifier(), &token, gemini_body(), ("unknown_kid", 401));
+    assert!(run(&verifier(), &token, gemini_body()).unwrap_err().suggests_key_refresh());
     // A kid that names the Ed25519 key: never used for RS256.
     let ed = sign_rs256(trusted(), "ed", &claims_with(json!({}))).unwrap();
-    refused(&verifier(), &ed, GEMINI_BODY, ("unknown_kid", 401));
+    refused(&verifier(), &ed, gemini_body(), ("unknown_kid", 401));
     // No kid: nothing selects a key (the JWKS is never searched by trial).
     let no_kid = rs256_token(trusted(), &json!({"alg": "RS256"}), &claims_with(json!({})));
-    refused(&verifier(), &no_kid, GEMINI_BODY, ("jwt_missing_kid", 401));
+    refused(&verifier(), &no_kid, gemini_body(), ("jwt_missing_kid", 401));
     // The kid must be a string; a numeric one is no kid at all.
     let numeric = encode(&json!({"alg": "RS256", "kid": 1}), &claims_with(json!({})), &[0; 256]);
-    refused(&verifier(), &numeric, GEMINI_BODY, ("jwt_missing_kid", 401));
+    refused(&verifier(), &numeric, gemini_body(), ("jwt_missing_kid", 401));
     // No JWKS at all: every kid is unknown.
     let empty = Verifier::builder().build();
-    refused(&empty, &sign_rs256(trusted(), "k1", &claims_with(json!({}))).unwrap(), GEMINI_BODY, ("unknown_kid", 401));
+    refused(
+        &empty,
+        &sign_rs256(trusted(), "k1", &claims_with(json!({}))).unwrap(),
+        gemini_body(),
+        ("unknown_kid", 401),
+    );
 }
 
 #[test]
@@ -158,11 +163,11 @@ fn keys_smuggled_in_the_token_header_are_ignored() {
     ];
     for header in &smuggled {
         let token = rs256_token(attacker(), header, &claims);
-        refused(&verifier(), &token, GEMINI_BODY, ("unknown_kid", 401));
+        refused(&verifier(), &token, gemini_body(), ("unknown_kid", 401));
     }
     // Naming the trusted kid while shipping the attacker's key: checked with the JWKS key, fails.
     let token = rs256_token(attacker(), &json!({"alg": "RS256", "kid": "k1", "jwk": jwk}), &claims);
-    refused(&verifier(), &token, GEMINI_BODY, ("jwt_signature_invalid", 401));
+    refused(&verifier(), &token, gemini_body(), ("jwt_signature_invalid", 401));
 }
 
 #[test]
@@ -171,8 +176,8 @@ fn a_1024_bit_key_in_the_jwks_is_refused_even_with_a_valid_signature() {
     let weak = jwks.rsa_by_kid("weak").expect("kept so the refusal names the reason");
     assert_eq!(weak.bits(), 1024);
     let token = sign_rs256(weak_key(), "weak", &claims_with(json!({}))).unwrap();
-    refused(&verifier(), &token, GEMINI_BODY, ("jwt_key_too_small", 401));
-    assert_eq!(run(&verifier(), &token, GEMINI_BODY).unwrap_err(), Rejection::JwtKeyTooSmall { bits: 1024 });
+    refused(&verifier(), &token, gemini_body(), ("jwt_key_too_small", 401));
+    assert_eq!(run(&verifier(), &token, gemini_body()).unwrap_err(), Rejection::JwtKeyTooSmall { bits: 1024 });
     // The low-level check refuses it as well, whatever the caller does.
     let (input, sig) = token.rsplit_once('.').unwrap();
     assert!(!weak.verify_rs256(input.as_bytes(), &b64url_decode(sig)));
@@ -193,37 +198,37 @@ fn time_claims() {
         }
         sign_rs256(trusted(), "k1", &c).unwrap()
     };
-    refused(&v, &mk(json!({"exp": NOW - 301})), GEMINI_BODY, ("jwt_expired", 401));
-    refused(&v, &mk(json!({"exp": 0})), GEMINI_BODY, ("jwt_expired", 401));
-    assert_eq!(code(run(&v, &mk(json!({"exp": NOW - 300})), GEMINI_BODY)), "ok", "within the tolerance");
-    refused(&v, &mk(json!({"nbf": NOW + 301})), GEMINI_BODY, ("jwt_not_yet_valid", 401));
-    assert_eq!(code(run(&v, &mk(json!({"nbf": NOW + 300})), GEMINI_BODY)), "ok");
-    refused(&v, &mk(json!({"iat": NOW + 301})), GEMINI_BODY, ("jwt_issued_in_future", 401));
+    refused(&v, &mk(json!({"exp": NOW - 301})), gemini_body(), ("jwt_expired", 401));
+    refused(&v, &mk(json!({"exp": 0})), gemini_body(), ("jwt_expired", 401));
+    assert_eq!(code(run(&v, &mk(json!({"exp": NOW - 300})), gemini_body())), "ok", "within the tolerance");
+    refused(&v, &mk(json!({"nbf": NOW + 301})), gemini_body(), ("jwt_not_yet_valid", 401));
+    assert_eq!(code(run(&v, &mk(json!({"nbf": NOW + 300})), gemini_body())), "ok");
+    refused(&v, &mk(json!({"iat": NOW + 301})), gemini_body(), ("jwt_issued_in_future", 401));
     // A time claim is required, and without exp a token lives 24 h (+ tolerance) after iat.
     let undated = sign_rs256(trusted(), "k1", &json!({"event": event()})).unwrap();
-    refused(&v, &undated, GEMINI_BODY, ("jwt_missing_time_claim", 401));
+    refused(&v, &undated, gemini_body(), ("jwt_missing_time_claim", 401));
     let day = hookwall::jwt::MAX_TOKEN_AGE_SECONDS;
-    assert_eq!(code(run(&v, &mk(json!({"iat": NOW - day - 300})), GEMINI_BODY)), "ok", "24 h + tolerance");
-    refused(&v, &mk(json!({"iat": NOW - day - 301})), GEMINI_BODY, ("jwt_expired", 401));
+    assert_eq!(code(run(&v, &mk(json!({"iat": NOW - day - 300})), gemini_body())), "ok", "24 h + tolerance");
+    refused(&v, &mk(json!({"iat": NOW - day - 301})), gemini_body(), ("jwt_expired", 401));
     assert_eq!(
-        code(run(&v, &mk(json!({"iat": NOW - day - 301, "exp": NOW + 60})), GEMINI_BODY)),
+        code(run(&v, &mk(json!({"iat": NOW - day - 301, "exp": NOW + 60})), gemini_body())),
         "ok",
         "exp decides when present"
     );
-    refused(&v, &mk(json!({"exp": (NOW - 301) as f64 + 0.5})), GEMINI_BODY, ("jwt_expired", 401));
+    refused(&v, &mk(json!({"exp": (NOW - 301) as f64 + 0.5})), gemini_body(), ("jwt_expired", 401));
     for bad in [json!("tomorrow"), json!(true), json!([1]), json!({"t": 1})] {
-        refused(&v, &mk(json!({"exp": bad})), GEMINI_BODY, ("jwt_claims_invalid", 400));
-        refused(&v, &mk(json!({"nbf": bad})), GEMINI_BODY, ("jwt_claims_invalid", 400));
+        refused(&v, &mk(json!({"exp": bad})), gemini_body(), ("jwt_claims_invalid", 400));
+        refused(&v, &mk(json!({"nbf": bad})), gemini_body(), ("jwt_claims_invalid", 400));
     }
     // Extreme values neither panic nor pass: a far-past exp is expired, a far-future nbf not valid.
-    refused(&v, &mk(json!({"exp": i64::MIN})), GEMINI_BODY, ("jwt_expired", 401));
-    refused(&v, &mk(json!({"exp": -1e300})), GEMINI_BODY, ("jwt_expired", 401));
-    refused(&v, &mk(json!({"nbf": u64::MAX})), GEMINI_BODY, ("jwt_not_yet_valid", 401));
-    refused(&v, &mk(json!({"nbf": 1e300})), GEMINI_BODY, ("jwt_not_yet_valid", 401));
+    refused(&v, &mk(json!({"exp": i64::MIN})), gemini_body(), ("jwt_expired", 401));
+    refused(&v, &mk(json!({"exp": -1e300})), gemini_body(), ("jwt_expired", 401));
+    refused(&v, &mk(json!({"nbf": u64::MAX})), gemini_body(), ("jwt_not_yet_valid", 401));
+    refused(&v, &mk(json!({"nbf": 1e300})), gemini_body(), ("jwt_not_yet_valid", 401));
     // The tolerance is the verifier's: a tighter one refuses sooner.
     let tight = Verifier::builder().jwks(jwks_doc()).tolerance_seconds(10).build();
-    refused(&tight, &mk(json!({"exp": NOW - 11})), GEMINI_BODY, ("jwt_expired", 401));
-    assert_eq!(code(run(&tight, &mk(json!({"exp": NOW - 10})), GEMINI_BODY)), "ok");
+    refused(&tight, &mk(json!({"exp": NOW - 11})), gemini_body(), ("jwt_expired", 401));
+    assert_eq!(code(run(&tight, &mk(json!({"exp": NOW - 10})), gemini_body())), "ok");
 }
 
 #[test]
@@ -231,18 +236,18 @@ fn audience_when_configured() {
     let want = "https://my.receiver/hook";
     let v = Verifier::builder().jwks(jwks_doc()).audience(want).build();
     let mk = |aud: Value| sign_rs256(trusted(), "k1", &claims_with(json!({"aud": aud}))).unwrap();
-    assert_eq!(code(run(&v, &mk(json!(want)), GEMINI_BODY)), "ok");
-    assert_eq!(code(run(&v, &mk(json!(["x", want])), GEMINI_BODY)), "ok");
-    refused(&v, &mk(json!("https://someone.else")), GEMINI_BODY, ("jwt_audience_mismatch", 401));
-    refused(&v, &mk(json!("https://my.receiver/hook/")), GEMINI_BODY, ("jwt_audience_mismatch", 401));
-    refused(&v, &mk(json!(["https://someone.else"])), GEMINI_BODY, ("jwt_audience_mismatch", 401));
-    refused(&v, &mk(json!([])), GEMINI_BODY, ("jwt_audience_mismatch", 401));
-    refused(&v, &mk(json!(null)), GEMINI_BODY, ("jwt_audience_mismatch", 401));
-    refused(&v, &mk(json!(7)), GEMINI_BODY, ("jwt_claims_invalid", 400));
+    assert_eq!(code(run(&v, &mk(json!(want)), gemini_body())), "ok");
+    assert_eq!(code(run(&v, &mk(json!(["x", want])), gemini_body())), "ok");
+    refused(&v, &mk(json!("https://someone.else")), gemini_body(), ("jwt_audience_mismatch", 401));
+    refused(&v, &mk(json!("https://my.receiver/hook/")), gemini_body(), ("jwt_audience_mismatch", 401));
+    refused(&v, &mk(json!(["https://someone.else"])), gemini_body(), ("jwt_audience_mismatch", 401));
+    refused(&v, &mk(json!([])), gemini_body(), ("jwt_audience_mismatch", 401));
+    refused(&v, &mk(json!(null)), gemini_body(), ("jwt_audience_mismatch", 401));
+    refused(&v, &mk(json!(7)), gemini_body(), ("jwt_claims_invalid", 400));
     let missing = sign_rs256(trusted(), "k1", &claims_with(json!({}))).unwrap();
-    refused(&v, &missing, GEMINI_BODY, ("jwt_audience_mismatch", 401));
+    refused(&v, &missing, gemini_body(), ("jwt_audience_mismatch", 401));
     // Not configured: any aud (or none) is fine.
-    assert_eq!(code(run(&verifier(), &mk(json!("https://someone.else")), GEMINI_BODY)), "ok");
+    assert_eq!(code(run(&verifier(), &mk(json!("https://someone.else")), gemini_body())), "ok");
 }
 
 #[test]
@@ -250,36 +255,36 @@ fn crit_header_is_refused() {
     let claims = claims_with(json!({}));
     for crit in [json!(["b64"]), json!(["exp"]), json!([]), json!("b64")] {
         let token = rs256_token(trusted(), &json!({"alg": "RS256", "kid": "k1", "crit": crit, "b64": false}), &claims);
-        refused(&verifier(), &token, GEMINI_BODY, ("jwt_crit_unsupported", 401));
+        refused(&verifier(), &token, gemini_body(), ("jwt_crit_unsupported", 401));
     }
 }
 
 #[test]
 fn a_verified_token_with_a_swapped_body_is_refused() {
-    let swapped = GEMINI_BODY.replace("gs://my-bucket/results.jsonl", "gs://attacker/evil.jsonl");
-    let digest = Sha256::digest(GEMINI_BODY.as_bytes());
+    let swapped = gemini_body().replace("gs://my-bucket/results.jsonl", "gs://attacker/evil.jsonl");
+    let digest = Sha256::digest(gemini_body().as_bytes());
     let mut carrying = json!({"iat": NOW});
     for (k, val) in event().as_object().unwrap() {
         carrying[k] = val.clone();
     }
     let tokens = [
         sign_rs256(trusted(), "k1", &json!({"iat": NOW, "event": event()})).unwrap(),
-        sign_rs256(trusted(), "k1", &json!({"iat": NOW, "event": GEMINI_BODY})).unwrap(),
+        sign_rs256(trusted(), "k1", &json!({"iat": NOW, "event": gemini_body()})).unwrap(),
         sign_rs256(trusted(), "k1", &json!({"iat": NOW, "body_sha256": b64url(&digest)})).unwrap(),
         sign_rs256(trusted(), "k1", &carrying).unwrap(),
     ];
     for token in &tokens {
-        assert_eq!(code(run(&verifier(), token, GEMINI_BODY)), "ok");
+        assert_eq!(code(run(&verifier(), token, gemini_body())), "ok");
         refused(&verifier(), token, &swapped, ("jwt_body_not_bound", 401));
         refused(&verifier(), token, "{}", ("jwt_body_not_bound", 401));
         refused(&verifier(), token, "", ("jwt_body_not_bound", 401));
     }
     // A token that binds nothing at all is refused even for the "right" body.
     let unbound = sign_rs256(trusted(), "k1", &json!({"iat": NOW, "iss": "google"})).unwrap();
-    refused(&verifier(), &unbound, GEMINI_BODY, ("jwt_body_not_bound", 401));
+    refused(&verifier(), &unbound, gemini_body(), ("jwt_body_not_bound", 401));
     // Claims carrying only part of the body do not bind the rest of it.
     let partial = sign_rs256(trusted(), "k1", &json!({"type": "batch.succeeded", "iat": NOW})).unwrap();
-    refused(&verifier(), &partial, GEMINI_BODY, ("jwt_body_not_bound", 401));
+    refused(&verifier(), &partial, gemini_body(), ("jwt_body_not_bound", 401));
     // Claims carrying the event do not bind a body with signed members stripped from it.
     let mut stripped = event();
     stripped.as_object_mut().unwrap().remove("data");
@@ -291,26 +296,26 @@ fn a_verified_token_with_a_swapped_body_is_refused() {
     let mut extra = carrying.clone();
     extra["note"] = json!("signed but not in the body");
     let extra = sign_rs256(trusted(), "k1", &extra).unwrap();
-    refused(&verifier(), &extra, GEMINI_BODY, ("jwt_body_not_bound", 401));
+    refused(&verifier(), &extra, gemini_body(), ("jwt_body_not_bound", 401));
     // The registered claims may accompany the event without appearing in the body.
     let mut registered = carrying.clone();
     for (k, v) in [("iss", json!("sender")), ("sub", json!("project")), ("jti", json!("j1")), ("nbf", json!(NOW))] {
         registered[k] = v;
     }
     let registered = sign_rs256(trusted(), "k1", &registered).unwrap();
-    assert_eq!(code(run(&verifier(), &registered, GEMINI_BODY)), "ok");
+    assert_eq!(code(run(&verifier(), &registered, gemini_body())), "ok");
     // A body_sha256 of the wrong length or alphabet binds nothing.
     for claimed in [b64url(&digest[..31]), format!("{}00", b64url(&digest)), "z".repeat(64)] {
         let t = sign_rs256(trusted(), "k1", &json!({"body_sha256": claimed, "iat": NOW})).unwrap();
-        refused(&verifier(), &t, GEMINI_BODY, ("jwt_body_not_bound", 401));
+        refused(&verifier(), &t, gemini_body(), ("jwt_body_not_bound", 401));
     }
 }
 
 #[test]
 fn another_keys_signature_with_the_right_kid_is_refused() {
     let token = sign_rs256(attacker(), "k1", &claims_with(json!({}))).unwrap();
-    refused(&verifier(), &token, GEMINI_BODY, ("jwt_signature_invalid", 401));
-    assert!(!run(&verifier(), &token, GEMINI_BODY).unwrap_err().suggests_key_refresh());
+    refused(&verifier(), &token, gemini_body(), ("jwt_signature_invalid", 401));
+    assert!(!run(&verifier(), &token, gemini_body()).unwrap_err().suggests_key_refresh());
 }
 
 #[test]
@@ -321,14 +326,14 @@ fn altered_claims_under_the_original_signature_are_refused() {
     let mut claims: Value = serde_json::from_slice(&b64url_decode(parts[1])).unwrap();
     claims["exp"] = json!(NOW + 86_400 * 365);
     let forged = format!("{}.{}.{}", parts[0], b64url(claims.to_string().as_bytes()), parts[2]);
-    refused(&verifier(), &forged, GEMINI_BODY, ("jwt_signature_invalid", 401));
+    refused(&verifier(), &forged, gemini_body(), ("jwt_signature_invalid", 401));
     // One flipped bit in the signature.
     let mut sig = b64url_decode(parts[2]);
     sig[100] ^= 1;
     let flipped = format!("{}.{}.{}", parts[0], parts[1], b64url(&sig));
-    refused(&verifier(), &flipped, GEMINI_BODY, ("jwt_signature_invalid", 401));
+    refused(&verifier(), &flipped, gemini_body(), ("jwt_signature_invalid", 401));
     // Padding or standard-alphabet variants of the same parts are not a different token.
-    refused(&verifier(), &format!("{token}."), GEMINI_BODY, ("no_supported_signature", 401));
+    refused(&verifier(), &format!("{token}."), gemini_body(), ("no_supported_signature", 401));
 }
 
 #[test]
@@ -341,14 +346,14 @@ fn malformed_tokens() {
         ("eyJhbGciOiJSUzI1NiJ9.!!!.AA", ("no_supported_signature", 401)), // not JWS-shaped
         ("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.A", ("jwt_malformed", 400)), // 1 base64 digit
     ] {
-        refused(&verifier(), token, GEMINI_BODY, want);
+        refused(&verifier(), token, gemini_body(), want);
     }
     let not_object = format!("{}.{}.{}", b64url(b"[1]"), b64url(b"{}"), b64url(b"x"));
-    refused(&verifier(), &not_object, GEMINI_BODY, ("jwt_malformed", 400));
+    refused(&verifier(), &not_object, gemini_body(), ("jwt_malformed", 400));
     // Valid signature over claims that are not a JSON object.
     let input = format!("{}.{}", b64url(json!({"alg": "RS256", "kid": "k1"}).to_string().as_bytes()), b64url(b"[1,2]"));
     let sig = trusted().pkcs1v15_sign::<Sha256>(input.as_bytes()).unwrap();
-    refused(&verifier(), &format!("{input}.{}", b64url(&sig)), GEMINI_BODY, ("jwt_claims_invalid", 400));
+    refused(&verifier(), &format!("{input}.{}", b64url(&sig)), gemini_body(), ("jwt_claims_invalid", 400));
 }
 
 #[test]
@@ -370,7 +375,7 @@ fn jwks_keys_that_must_not_be_used_for_rs256() {
     ] {
         let set = jwks(&[&doc]);
         assert_eq!(set.skipped().first().map(|s| s.reason), Some(reason), "{doc}");
-        refused(&Verifier::builder().jwks(set).build(), &token, GEMINI_BODY, ("unknown_kid", 401));
+        refused(&Verifier::builder().jwks(set).build(), &token, gemini_body(), ("unknown_kid", 401));
     }
     let mut no_kid = jwk.clone();
     no_kid.as_object_mut().unwrap().remove("kid");
@@ -383,13 +388,13 @@ fn a_jwt_error_is_the_verdict_even_beside_other_entries() {
     // An expired token next to an unknown-version entry: the token's own reason is reported.
     let expired = sign_rs256(trusted(), "k1", &json!({"exp": NOW - 1000, "event": event()})).unwrap();
     let header = format!("v2,abc {expired}");
-    let err = verify(&verifier(), GEMINI_BODY.as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap_err();
+    let err = verify(&verifier(), gemini_body().as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap_err();
     assert_eq!(err.code(), "jwt_expired");
     // Beside a valid v1 entry, the v1 entry verifies the delivery.
-    let s = hookwall::Secret::parse(SECRET_1).unwrap();
+    let s = hookwall::Secret::parse(secret_1()).unwrap();
     let v = Verifier::builder().secret(s.clone()).jwks(jwks_doc()).build();
-    let header = format!("{expired} {}", hookwall::sign_v1(&s, "m", NOW, GEMINI_BODY.as_bytes()));
-    let ok = verify(&v, GEMINI_BODY.as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap();
+    let header = format!("{expired} {}", hookwall::sign_v1(&s, "m", NOW, gemini_body().as_bytes()));
+    let ok = verify(&v, gemini_body().as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap();
     assert_eq!(ok.scheme, hookwall::Scheme::V1);
 }
 
@@ -402,7 +407,7 @@ fn a_captured_token_cannot_be_replayed_under_a_fresh_id_and_timestamp() {
     // Captured: a token with iat only. Replayed 30 days later with a new id (defeats dedupe).
     let token = sign_rs256(trusted(), "k1", &json!({"event": event(), "iat": NOW})).unwrap();
     let later = NOW + 30 * 86_400;
-    let r = verify(&verifier(), GEMINI_BODY.as_bytes(), "msg_replayed", &later.to_string(), &token, later);
+    let r = verify(&verifier(), gemini_body().as_bytes(), "msg_replayed", &later.to_string(), &token, later);
     assert!(r.is_err(), "replayed 30 days later under a new webhook-id and accepted");
 }
 
@@ -416,11 +421,11 @@ fn a_body_with_duplicate_keys_is_not_bound_by_json_equality() {
         sign_rs256(trusted(), "k1", &json!({"event": event(), "iat": NOW})).unwrap(),
         sign_rs256(trusted(), "k1", &carrying).unwrap(),
     ] {
-        assert_eq!(code(run(&verifier(), &token, GEMINI_BODY)), "ok", "the body as signed binds");
-        let dup = GEMINI_BODY.replacen('{', r#"{"type":"batch.failed","data":{"id":"evil"},"#, 1);
+        assert_eq!(code(run(&verifier(), &token, gemini_body())), "ok", "the body as signed binds");
+        let dup = gemini_body().replacen('{', r#"{"type":"batch.failed","data":{"id":"evil"},"#, 1);
         refused(&verifier(), &token, &dup, ("jwt_body_not_bound", 401));
         // The same inside a nested object.
-        let nested = GEMINI_BODY.replacen(r#""data":{"#, r#""data":{"id":"evil","#, 1);
+        let nested = gemini_body().replacen(r#""data":{"#, r#""data":{"id":"evil","#, 1);
         refused(&verifier(), &token, &nested, ("jwt_body_not_bound", 401));
     }
     // Integers beyond f64 precision compare equal after rounding.

@@ -21,7 +21,7 @@ fn other_secret() -> Secret {
     Secret::from_bytes(&[7; 32]).unwrap()
 }
 
-/// Trusts SECRET_1, the `whsec` of [7; 32] and the Ed25519 key of [`signing_key`] (via a JWKS).
+/// Trusts secret_1(), the `whsec` of [7; 32] and the Ed25519 key of [`signing_key`] (via a JWKS).
 fn both_verifier() -> &'static Verifier {
     static V: OnceLock<Verifier> = OnceLock::new();
     V.get_or_init(build_both_verifier)
@@ -30,7 +30,7 @@ fn both_verifier() -> &'static Verifier {
 fn build_both_verifier() -> Verifier {
     let jwk = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}","kid":"p"}}"#, signing_key().public_key().to_jwk_x());
     Verifier::builder()
-        .secret(secret(SECRET_1))
+        .secret(secret(secret_1()))
         .secret(other_secret())
         .jwks(jwks(&[&jwk]))
         .payload(PayloadRule::Any)
@@ -76,7 +76,7 @@ proptest! {
     ) {
         let v = both_verifier();
         let ts = NOW.to_string();
-        for sig in [sign_v1(&secret(SECRET_1), &id, NOW, &body), sign_v1a(signing_key(), &id, NOW, &body)] {
+        for sig in [sign_v1(&secret(secret_1()), &id, NOW, &body), sign_v1a(signing_key(), &id, NOW, &body)] {
             prop_assert!(verify(v, &body, &id, &ts, &sig, NOW).is_ok());
             let mut parts = [body.clone(), id.clone().into_bytes(), ts.clone().into_bytes()];
             byte_change(&mut parts[which], pos, xor);
@@ -100,7 +100,7 @@ proptest! {
         prop_assume!(delta != 0);
         let v = both_verifier();
         let shown = NOW.checked_add_signed(delta).unwrap().to_string();
-        for sig in [sign_v1(&secret(SECRET_1), "m", NOW, &body), sign_v1a(signing_key(), "m", NOW, &body)] {
+        for sig in [sign_v1(&secret(secret_1()), "m", NOW, &body), sign_v1a(signing_key(), "m", NOW, &body)] {
             let err = verify(v, &body, "m", &shown, &sig, NOW).unwrap_err();
             prop_assert_eq!(err.code(), "no_matching_signature");
         }
@@ -135,10 +135,10 @@ proptest! {
         envelope in any::<bool>(),
         rule_any in any::<bool>(),
     ) {
-        let body: &[u8] = if envelope { GEMINI_BODY.as_bytes() } else { b"\x00 not json" };
+        let body: &[u8] = if envelope { gemini_body().as_bytes() } else { b"\x00 not json" };
         let ts = NOW.to_string();
         let entries: Vec<String> = picks.iter().map(|p| match p {
-            0 => sign_v1(&secret(SECRET_1), "m", NOW, body),
+            0 => sign_v1(&secret(secret_1()), "m", NOW, body),
             1 => sign_v1(&other_secret(), "m", NOW, body),
             2 => sign_v1a(signing_key(), "m", NOW, body),
             3 => sign_v1(&Secret::from_bytes(&[9; 32]).unwrap(), "m", NOW, body),
@@ -151,7 +151,7 @@ proptest! {
         if alter_body { sent.push(b' '); }
         static EVENTS_ONLY: OnceLock<Verifier> = OnceLock::new();
         let v = if rule_any { both_verifier() } else {
-            EVENTS_ONLY.get_or_init(|| Verifier::builder().secret(secret(SECRET_1)).secret(other_secret()).public_key(signing_key().public_key()).build())
+            EVENTS_ONLY.get_or_init(|| Verifier::builder().secret(secret(secret_1())).secret(other_secret()).public_key(signing_key().public_key()).build())
         };
         let now = NOW.checked_add_signed(skew).unwrap();
         let h = [("webhook-id", "m"), ("webhook-timestamp", ts.as_str()), ("webhook-signature", header.as_str())];

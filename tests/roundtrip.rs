@@ -17,14 +17,14 @@ fn headers<'a>(id: &'a str, ts: &'a str, sig: &'a str) -> [(&'static str, &'a st
 }
 
 fn event() -> Value {
-    serde_json::from_str(GEMINI_BODY).unwrap()
+    serde_json::from_str(gemini_body()).unwrap()
 }
 
 /// Secrets of different lengths and encodings, each a distinct key.
 fn secrets() -> Vec<Secret> {
     vec![
-        Secret::parse(SECRET_1).unwrap(),
-        Secret::parse(SECRET_2).unwrap(),
+        Secret::parse(secret_1()).unwrap(),
+        Secret::parse(secret_2()).unwrap(),
         Secret::from_bytes(&[0x11; 64]).unwrap(),
         Secret::parse(&hookwall::v1::encode_secret(&[0xa5; 16]).unwrap()).unwrap(),
     ]
@@ -38,8 +38,8 @@ fn v1_every_secret_round_trips_and_the_last_one_matches() {
     let v = Verifier::builder().secrets(all.clone()).build();
     let ts = NOW.to_string();
     for (i, s) in all.iter().enumerate() {
-        let sig = sign_v1(s, "msg_rt", NOW, GEMINI_BODY.as_bytes());
-        let ok = v.verify(GEMINI_BODY.as_bytes(), headers("msg_rt", &ts, &sig), NOW).unwrap();
+        let sig = sign_v1(s, "msg_rt", NOW, gemini_body().as_bytes());
+        let ok = v.verify(gemini_body().as_bytes(), headers("msg_rt", &ts, &sig), NOW).unwrap();
         assert_eq!((ok.scheme, ok.key), (Scheme::V1, MatchedKey::Secret { index: i }), "secret #{i}");
         assert_eq!(ok.id, "msg_rt");
         assert_eq!(ok.timestamp, NOW);
@@ -47,8 +47,8 @@ fn v1_every_secret_round_trips_and_the_last_one_matches() {
     }
     // A secret that is not configured never verifies, even among several configured ones.
     let stranger = Secret::from_bytes(&[0x22; 32]).unwrap();
-    let sig = sign_v1(&stranger, "msg_rt", NOW, GEMINI_BODY.as_bytes());
-    let err = v.verify(GEMINI_BODY.as_bytes(), headers("msg_rt", &ts, &sig), NOW).unwrap_err();
+    let sig = sign_v1(&stranger, "msg_rt", NOW, gemini_body().as_bytes());
+    let err = v.verify(gemini_body().as_bytes(), headers("msg_rt", &ts, &sig), NOW).unwrap_err();
     assert_eq!(err, Rejection::NoMatchingSignature { asymmetric: false });
     assert!(!err.suggests_key_refresh(), "a v1 miss is not fixed by fetching keys");
 }
@@ -57,7 +57,7 @@ fn v1_every_secret_round_trips_and_the_last_one_matches() {
 fn v1_rotation_header_with_old_and_new_entries() {
     let all = secrets();
     let (old, new) = (&all[0], &all[1]);
-    let body = GEMINI_BODY.as_bytes();
+    let body = gemini_body().as_bytes();
     let header = format!("{} {}", sign_v1(old, "msg_rot", NOW, body), sign_v1(new, "msg_rot", NOW, body));
     let ts = NOW.to_string();
     // Receiver still on the old secret, already on the new one, or holding both (the first
@@ -97,12 +97,12 @@ fn v1a_key_from_seed_via_whpk() {
     assert!(whpk.starts_with("whpk_"));
     let v = Verifier::builder().public_key(PublicKey::parse(&whpk).unwrap()).build();
     let ts = NOW.to_string();
-    let sig = sign_v1a(&reparsed, "msg_v1a", NOW, GEMINI_BODY.as_bytes());
-    let ok = v.verify(GEMINI_BODY.as_bytes(), headers("msg_v1a", &ts, &sig), NOW).unwrap();
+    let sig = sign_v1a(&reparsed, "msg_v1a", NOW, gemini_body().as_bytes());
+    let ok = v.verify(gemini_body().as_bytes(), headers("msg_v1a", &ts, &sig), NOW).unwrap();
     assert_eq!((ok.scheme, ok.key), (Scheme::V1a, MatchedKey::PublicKey { index: 0 }));
     // Signed by another seed: refused, and a refresh of the keys may help.
-    let other = sign_v1a(&SigningKey::from_seed(&[0x5f; 32]), "msg_v1a", NOW, GEMINI_BODY.as_bytes());
-    let err = v.verify(GEMINI_BODY.as_bytes(), headers("msg_v1a", &ts, &other), NOW).unwrap_err();
+    let other = sign_v1a(&SigningKey::from_seed(&[0x5f; 32]), "msg_v1a", NOW, gemini_body().as_bytes());
+    let err = v.verify(gemini_body().as_bytes(), headers("msg_v1a", &ts, &other), NOW).unwrap_err();
     assert_eq!((err.code(), err.http_status()), ("no_matching_signature", 401));
     assert!(err.suggests_key_refresh());
 }
@@ -120,8 +120,8 @@ fn v1a_key_from_seed_via_a_jwks_document() {
     let v = Verifier::builder().jwks(jwks).build();
     let ts = NOW.to_string();
     for (i, k) in keys.iter().enumerate() {
-        let sig = sign_v1a(k, "msg_jwks", NOW, GEMINI_BODY.as_bytes());
-        let ok = v.verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
+        let sig = sign_v1a(k, "msg_jwks", NOW, gemini_body().as_bytes());
+        let ok = v.verify(gemini_body().as_bytes(), headers("msg_jwks", &ts, &sig), NOW).unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: Some(format!("ed-{i}")) });
         // A JWK without kid, alg or use is still an Ed25519 signing key.
         let bare = Jwks::parse(
@@ -131,7 +131,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let ok = Verifier::builder()
             .jwks(bare)
             .build()
-            .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
+            .verify(gemini_body().as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: None });
         // PublicKey::to_jwk publishes the same key, which verifies the same delivery.
@@ -139,7 +139,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let ok = Verifier::builder()
             .jwks(published)
             .build()
-            .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
+            .verify(gemini_body().as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
         assert_eq!(ok.key, MatchedKey::Jwk { kid: Some("p".into()) });
     }
@@ -148,8 +148,8 @@ fn v1a_key_from_seed_via_a_jwks_document() {
 #[test]
 fn v1a_and_v1_entries_in_one_header() {
     let sk = seed_key();
-    let s = Secret::parse(SECRET_1).unwrap();
-    let body = GEMINI_BODY.as_bytes();
+    let s = Secret::parse(secret_1()).unwrap();
+    let body = gemini_body().as_bytes();
     let header = format!("{} {}", sign_v1a(&sk, "m", NOW, body), sign_v1(&s, "m", NOW, body));
     let ts = NOW.to_string();
     let only_v1 = Verifier::builder().secret(s.clone()).build();
@@ -195,15 +195,15 @@ fn rs256_jwks_built_from_a_generated_key() {
 
 #[test]
 fn rs256_body_sha256_claim_binds_the_body() {
-    let digest = Sha256::digest(GEMINI_BODY.as_bytes());
+    let digest = Sha256::digest(gemini_body().as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     for claimed in [b64url(&digest), hex.clone(), hex.to_uppercase()] {
         let token = sign_rs256(&rsa_keys().0, "k1", &claims_with(json!({"body_sha256": claimed}))).unwrap();
-        let ok = run_jwt(&rsa_verifier(), &token, GEMINI_BODY).unwrap();
+        let ok = run_jwt(&rsa_verifier(), &token, gemini_body()).unwrap();
         assert_eq!((ok.scheme, ok.key.clone()), (Scheme::Jwt, MatchedKey::Jwk { kid: Some("k1".into()) }), "{claimed}");
         assert_eq!(ok.event.unwrap().event_type, "batch.succeeded");
         // One byte more in the body (even whitespace) and the hash no longer binds it.
-        let spaced = format!("{GEMINI_BODY} ");
+        let spaced = format!("{} ", gemini_body());
         assert_eq!(code(run_jwt(&rsa_verifier(), &token, &spaced)), "jwt_body_not_bound");
     }
 }
@@ -211,10 +211,10 @@ fn rs256_body_sha256_claim_binds_the_body() {
 #[test]
 fn rs256_event_claim_binds_the_body() {
     let as_json = sign_rs256(&rsa_keys().0, "k1", &claims_with(json!({"event": event()}))).unwrap();
-    assert_eq!(code(run_jwt(&rsa_verifier(), &as_json, GEMINI_BODY)), "ok");
-    let as_text = sign_rs256(&rsa_keys().0, "k1", &claims_with(json!({"event": GEMINI_BODY}))).unwrap();
-    assert_eq!(code(run_jwt(&rsa_verifier(), &as_text, GEMINI_BODY)), "ok");
-    let other = GEMINI_BODY.replace("results.jsonl", "other.jsonl");
+    assert_eq!(code(run_jwt(&rsa_verifier(), &as_json, gemini_body())), "ok");
+    let as_text = sign_rs256(&rsa_keys().0, "k1", &claims_with(json!({"event": gemini_body()}))).unwrap();
+    assert_eq!(code(run_jwt(&rsa_verifier(), &as_text, gemini_body())), "ok");
+    let other = gemini_body().replace("results.jsonl", "other.jsonl");
     assert_eq!(code(run_jwt(&rsa_verifier(), &as_json, &other)), "jwt_body_not_bound");
     assert_eq!(code(run_jwt(&rsa_verifier(), &as_text, &other)), "jwt_body_not_bound");
 }
@@ -226,11 +226,11 @@ fn rs256_claims_carrying_the_event_bind_the_body() {
         claims[k] = v.clone();
     }
     let token = sign_rs256(&rsa_keys().0, "k1", &claims).unwrap();
-    let ok = run_jwt(&rsa_verifier(), &token, GEMINI_BODY).unwrap();
+    let ok = run_jwt(&rsa_verifier(), &token, gemini_body()).unwrap();
     assert_eq!(ok.key, MatchedKey::Jwk { kid: Some("k1".into()) });
     assert_eq!(ok.event.unwrap().data["id"], "batch_123456");
     // A body with a member the claims do not carry is not bound.
-    let extra = GEMINI_BODY.replacen('{', r#"{"injected":true,"#, 1);
+    let extra = gemini_body().replacen('{', r#"{"injected":true,"#, 1);
     assert_eq!(code(run_jwt(&rsa_verifier(), &token, &extra)), "jwt_body_not_bound");
 }
 
@@ -242,7 +242,40 @@ fn rs256_token_from_the_core_signer_and_a_hand_made_one_agree() {
     let header = json!({"alg": "RS256", "typ": "JWT", "kid": "k1"});
     let by_hand = rs256_token(&rsa_keys().0, &header, &claims);
     assert_eq!(by_hand, sign_rs256(&rsa_keys().0, "k1", &claims).unwrap());
-    assert_eq!(code(run_jwt(&rsa_verifier(), &by_hand, GEMINI_BODY)), "ok");
+    assert_eq!(code(run_jwt(&rsa_verifier(), &by_hand, gemini_body())), "ok");
+}
+
+/// The sender's side of each binding (`jwt_claims::build`) agrees with the verifier's: every
+/// body it accepts is signed into a token the core verifies with that binding, and every body it
+/// refuses is one whose token the core would not accept (a registered claim name, no `type`).
+#[test]
+fn rs256_claims_built_by_the_core_verify_for_every_binding() {
+    use hookwall::jwt::{Binding, JwtContext, REGISTERED_CLAIMS};
+    use hookwall::jwt_claims::{ClaimsError, TokenClaims, build};
+    use hookwall::sample::Sample;
+
+    let keys = jwks(&[&rsa_jwk(&rsa_keys().0, "k1")]);
+    let t = TokenClaims { id: "msg_jwt", timestamp: NOW, ttl: 300, audience: None };
+    let sample = Sample::new("video.generated", "video_1", NOW).render();
+    let bodies: [&[u8]; 5] =
+        [gemini_body().as_bytes(), sample.as_bytes(), br#"{"type":"x","not_before":1}"#, b"plain text", b"\xff"];
+    for binding in [Binding::Claims, Binding::EventClaim, Binding::BodyHash] {
+        for body in bodies {
+            let Ok(claims) = build(binding, body, &t) else { continue };
+            let token = sign_rs256(&rsa_keys().0, "k1", &claims).unwrap();
+            let cx = JwtContext { now: NOW + 1, tolerance: 300, audience: None, body };
+            let ok = hookwall::jwt::verify(&token, &keys, &cx)
+                .unwrap_or_else(|e| panic!("{binding:?} {:?}: {e:?}", String::from_utf8_lossy(body)));
+            assert_eq!(ok.binding, binding, "{:?}", String::from_utf8_lossy(body));
+        }
+    }
+    assert_eq!(build(Binding::Claims, b"plain text", &t), Err(ClaimsError::NotAnObject));
+    assert_eq!(build(Binding::EventClaim, b"\xff", &t), Err(ClaimsError::NotText));
+    assert_eq!(build(Binding::Claims, br#"{"data":{}}"#, &t), Err(ClaimsError::NoType));
+    for name in REGISTERED_CLAIMS {
+        let body = format!(r#"{{"type":"x","{name}":"{}"}}"#, NOW + 3600);
+        assert_eq!(build(Binding::Claims, body.as_bytes(), &t), Err(ClaimsError::ReservedMember(name)), "{name}");
+    }
 }
 
 // ---------------------------------------------------------------- verify_detailed
@@ -260,30 +293,31 @@ fn failing_steps(report: &hookwall::Report) -> Vec<(&'static str, Option<&'stati
 
 #[test]
 fn detailed_report_valid_tampered_expired() {
-    let v = Verifier::builder().secret(Secret::parse(SECRET_1).unwrap()).build();
-    let sig = "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=";
-    let h = headers(GEMINI_ID, "1674087231", sig);
-    let tampered = GEMINI_BODY.replace("batch_123456", "batch_123457");
+    let v = Verifier::builder().secret(Secret::parse(secret_1()).unwrap()).build();
+    let sig = text("/gemini/v1/0");
+    let ts = gemini_ts().to_string();
+    let h = headers(gemini_id(), &ts, sig);
+    let tampered = gemini_body().replace("batch_123456", "batch_123457");
 
-    let valid = same_verdict(&v, GEMINI_BODY.as_bytes(), h, GEMINI_TS);
+    let valid = same_verdict(&v, gemini_body().as_bytes(), h, gemini_ts());
     assert!(valid.verdict.is_ok());
     assert!(failing_steps(&valid).is_empty());
     let names: Vec<&str> = valid.steps.iter().map(|s| s.name).collect();
     assert_eq!(names, ["body", "headers", "timestamp", "signature", "payload"]);
 
-    let bad = same_verdict(&v, tampered.as_bytes(), h, GEMINI_TS);
+    let bad = same_verdict(&v, tampered.as_bytes(), h, gemini_ts());
     assert_eq!(failing_steps(&bad), [("signature", Some("no_matching_signature"))]);
     let sig_step = bad.steps.iter().find(|s| s.name == "signature").unwrap();
-    let expected = sign_v1(&Secret::parse(SECRET_1).unwrap(), GEMINI_ID, GEMINI_TS, tampered.as_bytes());
+    let expected = sign_v1(&Secret::parse(secret_1()).unwrap(), gemini_id(), gemini_ts(), tampered.as_bytes());
     assert!(sig_step.facts.iter().any(|f| f.label == "expected with secret #1" && f.value == expected), "{sig_step:?}");
 
-    let expired = same_verdict(&v, GEMINI_BODY.as_bytes(), h, GEMINI_TS + 301);
+    let expired = same_verdict(&v, gemini_body().as_bytes(), h, gemini_ts() + 301);
     assert_eq!(failing_steps(&expired), [("timestamp", Some("timestamp_too_old"))]);
     // It keeps going past the stale timestamp: the signature step still ran, and passed.
     assert!(expired.steps.iter().any(|s| s.name == "signature" && s.ok));
 
     // Expired and tampered: both steps fail, the verdict is the first failure, as verify says.
-    let both = same_verdict(&v, tampered.as_bytes(), h, GEMINI_TS + 301);
+    let both = same_verdict(&v, tampered.as_bytes(), h, gemini_ts() + 301);
     assert_eq!(failing_steps(&both).iter().map(|s| s.0).collect::<Vec<_>>(), ["timestamp", "signature"]);
     assert_eq!(both.verdict.unwrap_err().code(), "timestamp_too_old");
 }
@@ -293,18 +327,18 @@ fn detailed_report_for_v1a_and_jwt() {
     let sk = seed_key();
     let v = Verifier::builder().public_key(sk.public_key()).jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")])).build();
     let ts = NOW.to_string();
-    let v1a = sign_v1a(&sk, "m", NOW, GEMINI_BODY.as_bytes());
-    let r = same_verdict(&v, GEMINI_BODY.as_bytes(), headers("m", &ts, &v1a), NOW);
+    let v1a = sign_v1a(&sk, "m", NOW, gemini_body().as_bytes());
+    let r = same_verdict(&v, gemini_body().as_bytes(), headers("m", &ts, &v1a), NOW);
     assert!(r.verdict.is_ok());
     let r = same_verdict(&v, b"{\"type\":\"x\"}", headers("m", &ts, &v1a), NOW);
     assert_eq!(failing_steps(&r), [("signature", Some("no_matching_signature"))]);
 
     let token = sign_rs256(&rsa_keys().0, "k1", &claims_with(json!({"event": event()}))).unwrap();
-    let r = same_verdict(&v, GEMINI_BODY.as_bytes(), headers("m", &ts, &token), NOW);
+    let r = same_verdict(&v, gemini_body().as_bytes(), headers("m", &ts, &token), NOW);
     assert!(r.verdict.is_ok());
     let sig_step = r.steps.iter().find(|s| s.name == "signature").unwrap();
     assert!(sig_step.facts.iter().any(|f| f.label == "JWT header" && f.value.contains("\"kid\":\"k1\"")));
-    let r = same_verdict(&v, GEMINI_BODY.as_bytes(), headers("m", &ts, &token), NOW + 1000);
+    let r = same_verdict(&v, gemini_body().as_bytes(), headers("m", &ts, &token), NOW + 1000);
     assert_eq!(failing_steps(&r), [("timestamp", Some("timestamp_too_old")), ("signature", Some("jwt_expired"))]);
 }
 
@@ -313,7 +347,7 @@ fn detailed_report_for_v1a_and_jwt() {
 #[test]
 fn detailed_report_names_the_same_key_when_several_entries_match() {
     let all = secrets();
-    let body = GEMINI_BODY.as_bytes();
+    let body = gemini_body().as_bytes();
     let header = format!("{} {}", sign_v1(&all[0], "m", NOW, body), sign_v1(&all[1], "m", NOW, body));
     let v = Verifier::builder().secrets([all[0].clone(), all[1].clone()]).build();
     let report = same_verdict(&v, body, headers("m", &NOW.to_string(), &header), NOW);
@@ -332,7 +366,7 @@ fn detailed_report_names_the_same_key_when_several_entries_match() {
 fn v1_many_entries_any_position() {
     let all = secrets();
     let v = Verifier::builder().secrets(all.clone()).build();
-    let body = GEMINI_BODY.as_bytes();
+    let body = gemini_body().as_bytes();
     let wrong = sign_v1(&Secret::from_bytes(&[0x33; 32]).unwrap(), "m", NOW, body);
     let max = hookwall::signature::MAX_ENTRIES;
     for (pos, secret_index) in [(0, 3), (15, 1), (max - 1, 2), (max - 1, 0)] {

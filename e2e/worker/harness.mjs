@@ -57,10 +57,12 @@ export const jwksDoc = (...jwks) => JSON.stringify({ keys: jwks });
 
 /**
  * Starts the worker with an origin and a JWKS server. `vars` override the bindings; `assets`
- * serves the built playground as wrangler.toml's [assets] does.
+ * serves the built playground as wrangler.toml's [assets] does; `dedupe` sets DEDUPE (and
+ * binds the claims Durable Object for "durable-object"); `instances` runs that many copies of
+ * the worker sharing KV and the Durable Object (`post({ instance })` picks one).
  * Returns { mf, origin, jwksServer, post, logs, close }.
  */
-export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings, assets = false } = {}) {
+export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {}, kv = ["JWKS_CACHE", "SEEN_IDS"], serviceBindings, assets = false, dedupe, instances = 1 } = {}) {
   const origin = await startOrigin({ secret: ORIGIN_SECRET, ...originOpts });
   // A second instance of the same small server acts as the JWKS endpoint (it counts hits and
   // can go down, slow or return garbage).
@@ -74,19 +76,29 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
     ...vars,
   };
   for (const [k, v] of Object.entries(bindings)) if (v === undefined) delete bindings[k];
+  if (dedupe) bindings.DEDUPE = dedupe;
+  // One worker, or several copies of it (separate isolates) sharing the KV namespaces and the
+  // claims Durable Object, as separate locations of one deployment would.
+  const workerOptions = (i) => ({
+    name: `hookwall-${i}`,
+    modulesRoot: BUILD,
+    modules: [
+      { type: "ESModule", path: `${BUILD}index.js` },
+      { type: "CompiledWasm", path: `${BUILD}index_bg.wasm` },
+    ],
+    compatibilityDate: "2025-09-01",
+    kvNamespaces: kv,
+    bindings,
+    ...(dedupe === "durable-object"
+      ? { durableObjects: { DEDUPE_CLAIMS: i === 0 ? "DedupeClaims" : { className: "DedupeClaims", scriptName: "hookwall-0" } } }
+      : {}),
+    ...(serviceBindings ? { serviceBindings } : {}),
+    // wrangler.toml's [assets]: the playground at /playground/, every other path to the worker.
+    ...(assets ? { assets: { directory: `${BUILD}assets`, routerConfig: { has_user_worker: true } } } : {}),
+  });
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      modulesRoot: BUILD,
-      modules: [
-        { type: "ESModule", path: `${BUILD}index.js` },
-        { type: "CompiledWasm", path: `${BUILD}index_bg.wasm` },
-      ],
-      compatibilityDate: "2025-09-01",
-      kvNamespaces: kv,
-      bindings,
-      ...(serviceBindings ? { serviceBindings } : {}),
-      // wrangler.toml's [assets]: the playground at /playground/, every other path to the worker.
-      ...(assets ? { assets: { directory: `${BUILD}assets`, routerConfig: { has_user_worker: true } } } : {}),
+      workers: Array.from({ length: instances }, (_, i) => workerOptions(i)),
       cf: false,
       // The worker's console output arrives as structured logs; keep hookwall's JSON lines.
       handleStructuredLogs({ message }) {
@@ -105,10 +117,11 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
   await mf.ready;
 
   /** POSTs a delivery; returns { status, json, headers }. */
-  async function post({ body, headers = {}, path = "/", method = "POST", init = {} }) {
+  async function post({ body, headers = {}, path = "/", method = "POST", init = {}, instance = 0 }) {
     const h = new Headers(headers); // a plain object, pairs or a Headers
     if (!h.has("content-type")) h.set("content-type", "application/json");
-    const res = await mf.dispatchFetch(`http://hookwall.test${path}`, {
+    const target = instance === 0 ? mf : await mf.getWorker(`hookwall-${instance}`);
+    const res = await (instance === 0 ? mf.dispatchFetch.bind(mf) : target.fetch.bind(target))(`http://hookwall.test${path}`, {
       method,
       headers: h,
       body: method === "GET" || method === "HEAD" ? undefined : body,

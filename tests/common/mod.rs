@@ -1,15 +1,60 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use hookwall::{Jwks, PayloadRule, Rejection, Secret, Verified, Verifier};
+use std::sync::OnceLock;
 
-pub const SECRET_1: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-pub const SECRET_2: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-pub const GEMINI_ID: &str = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-pub const GEMINI_TS: u64 = 1674087231;
-pub const GEMINI_BODY: &str = r#"{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}"#;
-pub const RFC8032_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-pub const RFC8032_JWK: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"test-key-1","alg":"EdDSA","use":"sig"}"#;
+use hookwall::{Jwks, PayloadRule, Rejection, Secret, Verified, Verifier};
+use serde_json::Value;
+
+/// tests/vectors.json, the one copy of the protocol vectors (docs/protocol.md, "Test vectors").
+pub fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| serde_json::from_str(include_str!("../vectors.json")).expect("tests/vectors.json is JSON"))
+}
+
+/// The string at a JSON pointer of tests/vectors.json.
+pub fn text(pointer: &str) -> &'static str {
+    vectors()
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("tests/vectors.json: no string at {pointer}"))
+}
+
+/// The first reference secret (`whsec_MfKQ...`).
+pub fn secret_1() -> &'static str {
+    text("/secrets/0")
+}
+
+/// The second reference secret (`whsec_C2FV...`, 24 bytes, unpadded base64).
+pub fn secret_2() -> &'static str {
+    text("/secrets/1")
+}
+
+/// The Gemini-shaped vector's webhook-id.
+pub fn gemini_id() -> &'static str {
+    text("/gemini/id")
+}
+
+/// The Gemini-shaped vector's timestamp.
+pub fn gemini_ts() -> u64 {
+    vectors()["gemini"]["timestamp"].as_u64().expect("tests/vectors.json: gemini.timestamp")
+}
+
+/// The Gemini-shaped vector's body (154 bytes).
+pub fn gemini_body() -> &'static str {
+    text("/gemini/body")
+}
+
+/// The RFC 8032 section 7.1 TEST 1 seed, as hex.
+pub fn rfc8032_seed() -> &'static str {
+    text("/rfc8032/seed")
+}
+
+/// The RFC 8032 TEST 1 public key as one JWKS entry (JSON text).
+pub fn rfc8032_jwk() -> &'static str {
+    static J: OnceLock<String> = OnceLock::new();
+    J.get_or_init(|| vectors()["rfc8032"]["jwk"].to_string())
+}
 
 pub fn secret(s: &str) -> Secret {
     Secret::parse(s).expect("valid test secret")

@@ -1,23 +1,49 @@
-//! The `hookwall` binary end to end: the protocol.md vectors, keygen → sign → verify round trips
-//! for v1, v1a and RS256 JWTs (each body binding), `send` against a real local HTTP receiver that
-//! checks every delivery with the core `Verifier`, and failing verifications with their step.
+//! The `hookwall` binary end to end: the vectors of docs/protocol.md ("Test vectors"), keygen →
+//! sign → verify round trips for v1, v1a and RS256 JWTs (each body binding), `send` against a real
+//! local HTTP receiver that checks every delivery with the core `Verifier`, and failing
+//! verifications with their step.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::thread;
 
 use hookwall::{CATALOG, Envelope, Jwks, PayloadRule, PublicKey, Secret, Verifier};
 use serde_json::Value;
 
-const SECRET_1: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const SECRET_2: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-const RFC8032_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-const GEMINI_ID: &str = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-const GEMINI_TS: &str = "1674087231";
-const GEMINI_BODY: &str = r#"{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}"#;
+/// tests/vectors.json, the one copy of the protocol vectors (docs/protocol.md, "Test vectors").
+fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| serde_json::from_str(include_str!("../../../tests/vectors.json")).expect("tests/vectors.json"))
+}
+
+/// The string at a JSON pointer of tests/vectors.json.
+fn vector(pointer: &str) -> &'static str {
+    vectors().pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("tests/vectors.json: no {pointer}"))
+}
+
+fn secret_1() -> &'static str {
+    vector("/secrets/0")
+}
+fn secret_2() -> &'static str {
+    vector("/secrets/1")
+}
+fn rfc8032_seed() -> &'static str {
+    vector("/rfc8032/seed")
+}
+fn gemini_id() -> &'static str {
+    vector("/gemini/id")
+}
+/// The Gemini-shaped vector's timestamp, as the CLI takes it.
+fn gemini_ts() -> &'static str {
+    static T: OnceLock<String> = OnceLock::new();
+    T.get_or_init(|| vectors()["gemini"]["timestamp"].to_string())
+}
+fn gemini_body() -> &'static str {
+    vector("/gemini/body")
+}
 
 fn run_env(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookwall"));
@@ -83,28 +109,22 @@ fn now() -> u64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// sign: the protocol.md vectors
+// sign: the vectors of docs/protocol.md ("Test vectors")
 
 #[test]
 fn sign_reproduces_the_standard_webhooks_vectors() {
-    let vectors = [
+    let vectors = vectors()["reference"].as_array().unwrap().iter().map(|v| {
+        let secret = vector(&format!("/secrets/{}", v["secret"]));
         (
-            SECRET_1,
-            "msg_p5jXN8AQM9LWM0D4loKWxJek",
-            "1614265330",
-            r#"{"test": 2432232314}"#,
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
-        ),
-        (
-            SECRET_2,
-            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk",
-            "1649367553",
-            r#"{"email":"test@example.com","username":"test_user"}"#,
-            "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=",
-        ),
-    ];
+            secret,
+            v["id"].as_str().unwrap(),
+            v["timestamp"].to_string(),
+            v["body"].as_str().unwrap(),
+            v["signature"].as_str().unwrap(),
+        )
+    });
     for (secret, id, ts, body, sig) in vectors {
-        let o = ok(run(&["sign", "--secret", secret, "--id", id, "--timestamp", ts], Some(body.as_bytes())));
+        let o = ok(run(&["sign", "--secret", secret, "--id", id, "--timestamp", &ts], Some(body.as_bytes())));
         assert_eq!(out(&o), format!("webhook-id: {id}\nwebhook-timestamp: {ts}\nwebhook-signature: {sig}\n"));
     }
 }
@@ -115,46 +135,47 @@ fn sign_reproduces_the_gemini_vectors_in_key_order() {
         &[
             "sign",
             "--secret",
-            SECRET_1,
+            secret_1(),
             "--secret",
-            SECRET_2,
+            secret_2(),
             "--signing-key",
-            RFC8032_SEED,
+            rfc8032_seed(),
             "--id",
-            GEMINI_ID,
+            gemini_id(),
             "--timestamp",
-            GEMINI_TS,
+            gemini_ts(),
         ],
-        Some(GEMINI_BODY.as_bytes()),
+        Some(gemini_body().as_bytes()),
     ));
     assert_eq!(
         header(&out(&o), "webhook-signature"),
-        "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ= v1,O3JAY2pb4EkuEDnVJQDfE4WdWXGF2dh6lCCs5z4PbE0= \
-         v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LGZa5wzbht++A1nJuG45+yNzVCBnRRgSMCQ=="
+        format!("{} {} {}", vector("/gemini/v1/0"), vector("/gemini/v1/1"), vector("/gemini/v1a"))
     );
 }
 
 #[test]
 fn keys_from_the_environment_sign_and_are_never_printed() {
-    let env = [
-        ("HOOKWALL_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"),
-        ("HOOKWALL_SIGNING_KEY", RFC8032_SEED),
-    ];
+    let env =
+        [("HOOKWALL_SECRET", &*format!("{} {}", secret_1(), secret_2())), ("HOOKWALL_SIGNING_KEY", rfc8032_seed())];
     for format in ["headers", "json", "curl", "http"] {
         let o = ok(run_env(
-            &["sign", "--id", GEMINI_ID, "--timestamp", GEMINI_TS, "--format", format],
-            Some(GEMINI_BODY.as_bytes()),
+            &["sign", "--id", gemini_id(), "--timestamp", gemini_ts(), "--format", format],
+            Some(gemini_body().as_bytes()),
             &env,
         ));
         let text = out(&o);
-        assert!(text.contains("v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ= v1,O3JAY2pb4EkuEDnVJQDfE4WdWXGF2dh6lCCs5z4PbE0= v1a,DXa8"), "{format}: {text}");
-        for secret in ["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "C2FVsBQIhrscChlQIMV+b5sSYspob7oD", RFC8032_SEED] {
+        assert!(
+            text.contains(&format!("{} {} {}", vector("/gemini/v1/0"), vector("/gemini/v1/1"), vector("/gemini/v1a"))),
+            "{format}: {text}"
+        );
+        let bare = |s: &'static str| s.trim_start_matches("whsec_");
+        for secret in [bare(secret_1()), bare(secret_2()), rfc8032_seed()] {
             assert!(!text.contains(secret) && !err(&o).contains(secret), "{format} printed a key");
         }
     }
     // --help does not show the environment's values either.
     let help = out(&ok(run_env(&["sign", "--help"], None, &env)));
-    assert!(help.contains("HOOKWALL_SECRET") && !help.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "{help}");
+    assert!(help.contains("HOOKWALL_SECRET") && !help.contains(secret_1().trim_start_matches("whsec_")), "{help}");
 }
 
 #[test]
@@ -162,31 +183,31 @@ fn sign_formats_json_curl_and_http() {
     let args = [
         "sign",
         "--secret",
-        SECRET_1,
+        secret_1(),
         "--id",
-        GEMINI_ID,
+        gemini_id(),
         "--timestamp",
-        GEMINI_TS,
+        gemini_ts(),
         "--url",
         "http://127.0.0.1:8787/hooks?x=1",
     ];
-    let json_out = out(&ok(run(&[&args[..], &["--format", "json"]].concat(), Some(GEMINI_BODY.as_bytes()))));
+    let json_out = out(&ok(run(&[&args[..], &["--format", "json"]].concat(), Some(gemini_body().as_bytes()))));
     let v: Value = serde_json::from_str(&json_out).unwrap();
-    assert_eq!(v["body"], GEMINI_BODY);
-    assert_eq!(v["headers"]["webhook-id"], GEMINI_ID);
-    assert_eq!(v["headers"]["webhook-timestamp"], GEMINI_TS);
-    assert_eq!(v["headers"]["webhook-signature"], "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=");
+    assert_eq!(v["body"], gemini_body());
+    assert_eq!(v["headers"]["webhook-id"], gemini_id());
+    assert_eq!(v["headers"]["webhook-timestamp"], gemini_ts());
+    assert_eq!(v["headers"]["webhook-signature"], vector("/gemini/v1/0"));
 
-    let curl = out(&ok(run(&[&args[..], &["--format", "curl"]].concat(), Some(GEMINI_BODY.as_bytes()))));
+    let curl = out(&ok(run(&[&args[..], &["--format", "curl"]].concat(), Some(gemini_body().as_bytes()))));
     assert!(curl.starts_with("curl -sS -X POST 'http://127.0.0.1:8787/hooks?x=1'"), "{curl}");
-    assert!(curl.contains("-H 'webhook-signature: v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ='"), "{curl}");
-    assert!(curl.contains(&format!("--data-binary '{GEMINI_BODY}'")), "{curl}");
+    assert!(curl.contains(&format!("-H 'webhook-signature: {}'", vector("/gemini/v1/0"))), "{curl}");
+    assert!(curl.contains(&format!("--data-binary '{}'", gemini_body())), "{curl}");
 
-    let http = ok(run(&[&args[..], &["--format", "http"]].concat(), Some(GEMINI_BODY.as_bytes()))).stdout;
+    let http = ok(run(&[&args[..], &["--format", "http"]].concat(), Some(gemini_body().as_bytes()))).stdout;
     let text = String::from_utf8(http).unwrap();
     assert!(text.starts_with("POST /hooks?x=1 HTTP/1.1\r\nhost: 127.0.0.1:8787\r\n"), "{text}");
-    assert!(text.contains(&format!("content-length: {}\r\n", GEMINI_BODY.len())), "{text}");
-    assert!(text.ends_with(&format!("\r\n\r\n{GEMINI_BODY}")), "{text}");
+    assert!(text.contains(&format!("content-length: {}\r\n", gemini_body().len())), "{text}");
+    assert!(text.ends_with(&format!("\r\n\r\n{}", gemini_body())), "{text}");
 }
 
 #[test]
@@ -194,16 +215,20 @@ fn an_http_request_from_sign_verifies_and_a_changed_one_does_not() {
     let d = dir("http");
     let req = d.join("req.http");
     let http = ok(run(
-        &["sign", "--secret", SECRET_1, "--id", GEMINI_ID, "--timestamp", GEMINI_TS, "--format", "http"],
-        Some(GEMINI_BODY.as_bytes()),
+        &["sign", "--secret", secret_1(), "--id", gemini_id(), "--timestamp", gemini_ts(), "--format", "http"],
+        Some(gemini_body().as_bytes()),
     ));
     std::fs::write(&req, &http.stdout).unwrap();
-    let v = ok(run(&["verify", "--secret", SECRET_1, "--now", GEMINI_TS, "--request", p(&req)], None));
-    assert!(out(&v).contains(&format!("verified: {GEMINI_ID} via v1")), "{}", out(&v));
-    // The protocol.md negative: `"v1",` -> `"v1", ` in the body.
-    let changed = String::from_utf8(http.stdout).unwrap().replacen(r#""v1","#, r#""v1", "#, 1);
+    let v = ok(run(&["verify", "--secret", secret_1(), "--now", gemini_ts(), "--request", p(&req)], None));
+    assert!(out(&v).contains(&format!("verified: {} via v1", gemini_id())), "{}", out(&v));
+    // The docs/protocol.md negative: `"v1",` -> `"v1", ` in the body.
+    let changed = String::from_utf8(http.stdout).unwrap().replacen(
+        vector("/gemini/tamper/find"),
+        vector("/gemini/tamper/replace"),
+        1,
+    );
     std::fs::write(&req, changed).unwrap();
-    let bad = run(&["verify", "--secret", SECRET_1, "--now", GEMINI_TS, "--request", p(&req)], None);
+    let bad = run(&["verify", "--secret", secret_1(), "--now", gemini_ts(), "--request", p(&req)], None);
     assert_eq!(bad.status.code(), Some(1), "{}", out(&bad));
     assert!(out(&bad).contains("✗ signature [no_matching_signature]"), "{}", out(&bad));
 }
@@ -469,6 +494,35 @@ fn jwt_audience_hash_binding_for_any_body_and_claim_clashes() {
     assert!(err(&o).contains("--kid is required"), "{}", err(&o));
 }
 
+/// With `--jwt-binding claims`, the body's members become claims: a body that uses the name of
+/// any claim the core reads as the token's own (nbf too, not only iat/exp/jti/aud) would be signed
+/// into a token the core rejects, so sign refuses it; a body without a `type` likewise (the core
+/// binds event envelopes only). What sign does accept verifies.
+#[test]
+fn jwt_claims_binding_refuses_every_registered_claim_name() {
+    let d = dir("jwt-registered");
+    ok(run(&["keygen", "--kind", "rsa", "--kid", "a", "--out-dir", p(&d)], None));
+    let (key, jwks) = (d.join("rsa.pem"), d.join("jwks.json"));
+    let ts = now().to_string();
+    let sign =
+        |body: &str| run(&["sign", "--jwt-key", p(&key), "--kid", "a", "--timestamp", &ts], Some(body.as_bytes()));
+    for name in hookwall::jwt::REGISTERED_CLAIMS {
+        let o = sign(&format!(r#"{{"type":"x","{name}":"{}"}}"#, now() + 3600));
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", out(&o));
+        assert!(err(&o).contains(&format!("\"{name}\"")) && err(&o).contains("--jwt-binding"), "{name}: {}", err(&o));
+    }
+    let o = sign(r#"{"data":{"id":"b"}}"#);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(err(&o).contains("\"type\""), "{}", err(&o));
+
+    let body = r#"{"type":"x","not_before":1}"#;
+    let headers = d.join("h.txt");
+    let body_path = d.join("b.json");
+    std::fs::write(&headers, ok(sign(body)).stdout).unwrap();
+    std::fs::write(&body_path, body).unwrap();
+    ok(run(&["verify", "--jwks", p(&jwks), "--headers", p(&headers), "--body", p(&body_path)], None));
+}
+
 #[test]
 fn keygen_files_are_private_and_not_overwritten() {
     let d = dir("keygen-files");
@@ -509,9 +563,9 @@ fn verify_names_the_failing_step_and_reports_json() {
     let headers = d.join("old.headers");
     std::fs::write(&body, r#"{"type":"batch.expired","data":{"id":"b"}}"#).unwrap();
     let signed =
-        ok(run(&["sign", "--secret", SECRET_1, "--timestamp", "1000", "--id", "msg_old", "--body", p(&body)], None));
+        ok(run(&["sign", "--secret", secret_1(), "--timestamp", "1000", "--id", "msg_old", "--body", p(&body)], None));
     std::fs::write(&headers, &signed.stdout).unwrap();
-    let args = ["verify", "--secret", SECRET_1, "--headers", p(&headers), "--body", p(&body)];
+    let args = ["verify", "--secret", secret_1(), "--headers", p(&headers), "--body", p(&body)];
     let o = run(&[&args[..], &["--now", "2000"]].concat(), None);
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).contains("✗ timestamp [timestamp_too_old]"), "{}", out(&o));
@@ -609,7 +663,7 @@ fn send_with_every_key_kind_is_verified_by_the_core() {
     let jwks = Jwks::parse(jwks.to_string().as_bytes()).unwrap();
 
     // Three receivers, each trusting one kind of key only: every entry must verify on its own.
-    let only_v1 = Verifier::builder().secret(Secret::parse(SECRET_2).unwrap()).build();
+    let only_v1 = Verifier::builder().secret(Secret::parse(secret_2()).unwrap()).build();
     let only_v1a =
         Verifier::builder().public_key(PublicKey::parse(ed["public_key"].as_str().unwrap()).unwrap()).build();
     let only_jwt = {
@@ -629,7 +683,7 @@ fn send_with_every_key_kind_is_verified_by_the_core() {
                 "--to",
                 &url,
                 "--secret",
-                SECRET_2,
+                secret_2(),
                 "--jwt-key",
                 p(&d.join("rsa.pem")),
                 "--kid",
@@ -655,9 +709,10 @@ fn send_with_every_key_kind_is_verified_by_the_core() {
 
 #[test]
 fn send_repeat_id_reuses_the_webhook_id_and_count_sends_fresh_events() {
-    let verifier = Verifier::builder().secret(Secret::parse(SECRET_1).unwrap()).build();
+    let verifier = Verifier::builder().secret(Secret::parse(secret_1()).unwrap()).build();
     let (url, rx) = receiver(verifier.clone(), 2);
-    let o = ok(run(&["send", "batch.failed", "--to", &url, "--secret", SECRET_1, "--count", "2", "--repeat-id"], None));
+    let o =
+        ok(run(&["send", "batch.failed", "--to", &url, "--secret", secret_1(), "--count", "2", "--repeat-id"], None));
     let (a, b) = (rx.recv().unwrap(), rx.recv().unwrap());
     let (a_ok, b_ok) = (a.verdict.unwrap(), b.verdict.unwrap());
     assert_eq!(a_ok.id, b_ok.id, "--repeat-id reuses the webhook-id");
@@ -666,7 +721,11 @@ fn send_repeat_id_reuses_the_webhook_id_and_count_sends_fresh_events() {
     assert_eq!(lines, vec![format!("[1] {} -> 204", a_ok.id), format!("[2] {} -> 204", a_ok.id)]);
 
     let (url, rx) = receiver(verifier, 3);
-    ok(run_env(&["send", "interaction.failed", "--to", &url, "--count", "3"], None, &[("HOOKWALL_SECRET", SECRET_1)]));
+    ok(run_env(
+        &["send", "interaction.failed", "--to", &url, "--count", "3"],
+        None,
+        &[("HOOKWALL_SECRET", secret_1())],
+    ));
     let got: Vec<Received> = (0..3).map(|_| rx.recv().unwrap()).collect();
     let ids: std::collections::HashSet<&str> = got.iter().map(|r| get(r, "webhook-id")).collect();
     assert_eq!(ids.len(), 3, "fresh webhook-ids without --repeat-id");
@@ -677,9 +736,9 @@ fn send_repeat_id_reuses_the_webhook_id_and_count_sends_fresh_events() {
 
 #[test]
 fn send_exits_non_zero_when_the_receiver_refuses() {
-    let verifier = Verifier::builder().secret(Secret::parse(SECRET_1).unwrap()).build();
+    let verifier = Verifier::builder().secret(Secret::parse(secret_1()).unwrap()).build();
     let (url, rx) = receiver(verifier.clone(), 1);
-    let o = run(&["send", "video.generated", "--to", &url, "--secret", SECRET_1, "--tamper"], None);
+    let o = run(&["send", "video.generated", "--to", &url, "--secret", secret_1(), "--tamper"], None);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
     assert!(out(&o).contains("-> 401 no_matching_signature"), "{}", out(&o));
     assert!(err(&o).contains("1 of 1 deliveries were not accepted"), "{}", err(&o));
@@ -703,16 +762,18 @@ fn send_exits_non_zero_when_the_receiver_refuses() {
     let (url, rx) = receiver(verifier.clone(), 2);
     let stale = (now() - 3600).to_string();
     assert_eq!(
-        run(&["send", "batch.expired", "--to", &url, "--secret", SECRET_1, "--timestamp", &stale], None).status.code(),
+        run(&["send", "batch.expired", "--to", &url, "--secret", secret_1(), "--timestamp", &stale], None)
+            .status
+            .code(),
         Some(1)
     );
-    assert_eq!(run(&["send", "batch.expired", "--to", &url, "--secret", SECRET_2], None).status.code(), Some(1));
+    assert_eq!(run(&["send", "batch.expired", "--to", &url, "--secret", secret_2()], None).status.code(), Some(1));
     assert_eq!(rx.recv().unwrap().verdict.unwrap_err().code(), "timestamp_too_old");
     assert_eq!(rx.recv().unwrap().verdict.unwrap_err().code(), "no_matching_signature");
 
     // Nobody listening.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let o = run(&["send", "batch.expired", "--to", &format!("http://127.0.0.1:{port}/"), "--secret", SECRET_1], None);
+    let o = run(&["send", "batch.expired", "--to", &format!("http://127.0.0.1:{port}/"), "--secret", secret_1()], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(out(&o).contains("-> error: "), "{}", out(&o));
 }
@@ -722,9 +783,9 @@ fn send_a_body_file_as_is() {
     let d = dir("send-body");
     let body = d.join("b.json");
     std::fs::write(&body, "{\"anything\": [1, 2]}\n").unwrap();
-    let verifier = Verifier::builder().secret(Secret::parse(SECRET_1).unwrap()).payload(PayloadRule::Any).build();
+    let verifier = Verifier::builder().secret(Secret::parse(secret_1()).unwrap()).payload(PayloadRule::Any).build();
     let (url, rx) = receiver(verifier, 1);
-    ok(run(&["send", "--body", p(&body), "--to", &url, "--secret", SECRET_1, "--id", "msg_fixed"], None));
+    ok(run(&["send", "--body", p(&body), "--to", &url, "--secret", secret_1(), "--id", "msg_fixed"], None));
     let r = rx.recv().unwrap();
     assert_eq!(r.body, std::fs::read(&body).unwrap(), "the exact bytes");
     assert_eq!(r.verdict.unwrap().id, "msg_fixed");
@@ -750,16 +811,16 @@ fn the_readme_sequence_works_as_written() {
     let d = dir("readme");
     let (event, headers) = (d.join("event.json"), d.join("headers.txt"));
     std::fs::write(&event, ok(run(&["event", "batch.failed"], None)).stdout).unwrap();
-    std::fs::write(&headers, ok(run(&["sign", "--secret", SECRET_1, "--body", p(&event)], None)).stdout).unwrap();
-    let v = ok(run(&["verify", "--secret", SECRET_1, "--headers", p(&headers), "--body", p(&event)], None));
+    std::fs::write(&headers, ok(run(&["sign", "--secret", secret_1(), "--body", p(&event)], None)).stdout).unwrap();
+    let v = ok(run(&["verify", "--secret", secret_1(), "--headers", p(&headers), "--body", p(&event)], None));
     assert!(out(&v).contains("✓ payload: event batch.failed"), "{}", out(&v));
     // The body from standard input is the same bytes as from the file.
     let from_stdin = ok(run(
-        &["sign", "--secret", SECRET_1, "--id", "m", "--timestamp", "5"],
+        &["sign", "--secret", secret_1(), "--id", "m", "--timestamp", "5"],
         Some(&std::fs::read(&event).unwrap()),
     ));
     let from_file =
-        ok(run(&["sign", "--secret", SECRET_1, "--id", "m", "--timestamp", "5", "--body", p(&event)], None));
+        ok(run(&["sign", "--secret", secret_1(), "--id", "m", "--timestamp", "5", "--body", p(&event)], None));
     assert_eq!(from_stdin.stdout, from_file.stdout);
 }
 
@@ -774,7 +835,7 @@ fn send_speaks_tls_to_https_urls() {
         stream.read_exact(&mut head).unwrap();
         head
     });
-    let o = run(&["send", "batch.succeeded", "--to", &url, "--secret", SECRET_1, "--timeout", "5"], None);
+    let o = run(&["send", "batch.succeeded", "--to", &url, "--secret", secret_1(), "--timeout", "5"], None);
     let head = first.join().unwrap();
     assert_eq!(head[0], 0x16, "a TLS handshake record, not plain HTTP: {head:?}");
     assert_eq!(head[1], 0x03, "TLS record version 3.x");

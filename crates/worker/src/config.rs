@@ -9,6 +9,7 @@ use hookwall::route::Routes;
 use hookwall::{CachePolicy, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS, Secret, Verifier};
 use worker::Env;
 
+use crate::claims::Claims;
 use crate::kv::Kv;
 use crate::outcome::EdgeError;
 
@@ -19,6 +20,8 @@ pub const DEFAULT_ORIGIN_TIMEOUT_MS: u64 = 10_000;
 /// KV binding names.
 pub const JWKS_CACHE: &str = "JWKS_CACHE";
 pub const SEEN_IDS: &str = "SEEN_IDS";
+/// The Durable Object namespace binding of `DEDUPE = "durable-object"`.
+pub const DEDUPE_CLAIMS: &str = "DEDUPE_CLAIMS";
 
 pub struct Config {
     /// Secrets, tolerance and body cap; JWKS keys are added per request from the cache.
@@ -31,9 +34,10 @@ pub struct Config {
     pub jwks_url: String,
     /// The core's JWKS cache policy; `JWKS_REFETCH_COOLDOWN_SECONDS` tunes the cooldown.
     pub cache_policy: CachePolicy,
-    /// The KV namespaces, bound once.
+    /// The JWKS cache namespace, bound once.
     pub jwks_cache: Kv,
-    pub seen_ids: Kv,
+    /// Where dedupe claims live (`DEDUPE`: `kv`, the default, or `durable-object`).
+    pub claims: Claims,
 }
 
 thread_local! {
@@ -104,7 +108,14 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         Kv::bind(env, variable)
             .ok_or_else(|| invalid(variable, "KV namespace binding missing (see wrangler.toml [[kv_namespaces]])"))
     };
-    let (jwks_cache, seen_ids) = (kv(JWKS_CACHE)?, kv(SEEN_IDS)?);
+    let jwks_cache = kv(JWKS_CACHE)?;
+    let claims = match text(env, "DEDUPE").as_deref() {
+        None | Some("kv") => Claims::Kv(kv(SEEN_IDS)?),
+        Some("durable-object") => Claims::Object(env.durable_object(DEDUPE_CLAIMS).map_err(|_| {
+            invalid(DEDUPE_CLAIMS, "Durable Object binding missing (DEDUPE = \"durable-object\"; see wrangler.toml)")
+        })?),
+        Some(other) => return Err(invalid("DEDUPE", format!("{other:?} is not \"kv\" or \"durable-object\""))),
+    };
     let mut builder = Verifier::builder().secrets(secrets).tolerance_seconds(tolerance).max_body_bytes(max_body);
     if let Some(audience) = text(env, "JWT_AUDIENCE") {
         builder = builder.audience(audience);
@@ -125,6 +136,6 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
         jwks_url,
         cache_policy,
         jwks_cache,
-        seen_ids,
+        claims,
     })
 }

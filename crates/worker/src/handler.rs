@@ -8,9 +8,12 @@ use worker::js_sys::{self, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Context, Env, Response, web_sys};
 
+use crate::claims::Claims;
 use crate::config::{self, Config};
+use crate::once::{self, Turn};
 use crate::outcome::{EdgeError, LogLine, ok_json};
-use crate::{keys, net, origin, seen};
+use crate::{keys, net, origin};
+use hookwall::dedupe::Claim;
 
 /// The only request headers hookwall reads. The runtime joins repeated headers into one value
 /// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
@@ -76,29 +79,74 @@ async fn run(req: &web_sys::Request, env: &Env, ctx: &Context, log: &mut LogLine
         READ_HEADERS.iter().filter_map(|&name| header(name).map(|value| (name, value))).collect();
 
     let delivery = verify(&config, &body, &headers, now, log).await?;
-    let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
     log.scheme = Some(delivery.scheme.as_str());
-    log.event_type = event_type.clone();
+    log.event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
     log.webhook_id = Some(delivery.id.clone());
 
-    match seen::was_forwarded(&config.seen_ids, &delivery.id).await {
-        Ok(true) => {
-            log.verdict = "duplicate";
-            return Ok(ok_json(200, &json!({"status": "duplicate", "webhook_id": delivery.id})));
-        }
-        Ok(false) => {}
-        Err(why) => log.notes.push(format!("SEEN_IDS read failed, forwarding anyway: {why}")),
-    }
-
+    // One hop per delivery: copies in this isolate join the first one's hop; across isolates
+    // the claim store decides (crate::claims).
+    let key = hookwall::dedupe::key(&delivery, &body);
+    let leader = match once::enter(&key).await {
+        Turn::Followed(Ok(())) => return Ok(duplicate(&delivery.id, log)),
+        Turn::Followed(Err(e)) => return Err(e),
+        Turn::Lead(leader) => leader,
+    };
     let content_type = header("content-type");
-    let origin_status = origin::forward(ctx, &config, &delivery, &body, content_type, now).await;
+    let result = forward_once(ctx, &config, &delivery, &body, &key, content_type, now, log).await;
+    leader.finish(result.as_ref().map(drop).map_err(EdgeError::clone));
+    result
+}
+
+fn duplicate(id: &str, log: &mut LogLine) -> Response {
+    log.verdict = "duplicate";
+    ok_json(200, &json!({"status": "duplicate", "webhook_id": id}))
+}
+
+/// Claims the delivery's key, forwards, and records the outcome in the claim store.
+#[allow(clippy::too_many_arguments)]
+async fn forward_once(
+    ctx: &Context,
+    config: &Config,
+    delivery: &hookwall::Verified,
+    body: &[u8],
+    key: &str,
+    content_type: Option<String>,
+    now: u64,
+    log: &mut LogLine,
+) -> Result<Response, EdgeError> {
+    // The claim outlives the longest hop, so a copy arriving meanwhile waits rather than doubles.
+    let lease = config.origin_timeout_ms.div_ceil(1000) + 5;
+    match config.claims.claim(key, now, lease).await {
+        Ok(Claim::Claimed { .. }) => {}
+        Ok(Claim::Duplicate) => return Ok(duplicate(&delivery.id, log)),
+        Ok(Claim::InFlight { retry_after_seconds }) => return Err(EdgeError::InFlight { retry_after_seconds }),
+        // KV mode keeps its promise of at-least-once: forward anyway. The strong mode never
+        // forwards unclaimed: the sender retries.
+        Err(why) => match &config.claims {
+            Claims::Kv(_) => log.notes.push(format!("SEEN_IDS claim failed, forwarding anyway: {why}")),
+            Claims::Object(_) => {
+                log.notes.push(format!("DEDUPE_CLAIMS claim failed: {why}"));
+                return Err(EdgeError::DedupeUnavailable);
+            }
+        },
+    }
+    let event_type = delivery.event.as_ref().map(|e| e.event_type.clone());
+    let origin_status = origin::forward(ctx, config, delivery, body, content_type, now).await;
     log.origin_status = match &origin_status {
         Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s }) => Some(*s),
         Err(_) => None,
     };
-    let origin_status = origin_status?;
-    if let Err(why) = seen::remember(&config.seen_ids, &delivery.id, now).await {
-        log.notes.push(format!("SEEN_IDS write failed (a retry may be forwarded again): {why}"));
+    let origin_status = match origin_status {
+        Ok(s) => s,
+        Err(e) => {
+            if let Err(why) = config.claims.release(key).await {
+                log.notes.push(format!("claim release failed (a retry waits for the lease): {why}"));
+            }
+            return Err(e);
+        }
+    };
+    if let Err(why) = config.claims.forwarded(key, now).await {
+        log.notes.push(format!("forwarded record failed (a retry may be forwarded again): {why}"));
     }
     log.verdict = "forwarded";
     Ok(ok_json(

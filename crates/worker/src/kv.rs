@@ -1,4 +1,4 @@
-//! The two Workers KV calls hookwall makes, `get` (as text) and `put` (with a TTL), on a
+//! The Workers KV calls hookwall makes, `get` (as text), `put` (with a TTL) and `delete`, on a
 //! namespace bound once per isolate ([`crate::config`]).
 //!
 //! Called directly on the runtime's binding: worker-rs's `KvStore` looks the binding and its
@@ -23,6 +23,9 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn put(this: &KvNamespace, key: &str, value: &str, options: &Object) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn delete(this: &KvNamespace, key: &str) -> Result<Promise, JsValue>;
 }
 
 /// A KV namespace binding.
@@ -49,6 +52,12 @@ impl Kv {
         Reflect::set(&options, &JsValue::from_str("expirationTtl"), &JsValue::from_f64(ttl_seconds.max(60) as f64))
             .map_err(|e| describe(&e))?;
         let promise = self.0.put(key, value, &options).map_err(|e| describe(&e))?;
+        JsFuture::from(promise).await.map(|_| ()).map_err(|e| describe(&e))
+    }
+
+    /// Removes `key`.
+    pub async fn delete(&self, key: &str) -> Result<(), String> {
+        let promise = self.0.delete(key).map_err(|e| describe(&e))?;
         JsFuture::from(promise).await.map(|_| ()).map_err(|e| describe(&e))
     }
 }

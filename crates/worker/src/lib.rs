@@ -4,17 +4,20 @@
 //! A thin adapter around the `hookwall` core. The entry point reads the configuration and the
 //! KV bindings ([`kv`]) once per isolate ([`config`]), then [`handler::handle`] runs one
 //! request: capped body read, core verification (with JWKS keys through the core's key flow,
-//! driven by [`keys`], only when the signature needs them), duplicate check ([`seen`]), forwarding ([`origin`]), and one JSON
+//! driven by [`keys`], only when the signature needs them), one hop per delivery ([`once`] in the isolate, [`claims`] across isolates, with
+//! the [`claim_object`] Durable Object in the strong mode), forwarding ([`origin`]), and one JSON
 //! log line ([`outcome`]).
 
+mod claim_object;
+mod claims;
 mod config;
 mod handler;
 mod keys;
 mod kv;
 mod net;
+mod once;
 mod origin;
 mod outcome;
-mod seen;
 
 use worker::{Context, Env, Response, Result, event, web_sys};
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use worker::{Headers, Response};
 
 /// Why the edge did not answer 2xx.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum EdgeError {
     /// The core refused the delivery (400/401/413).
     Rejected(Rejection),
@@ -27,6 +27,10 @@ pub enum EdgeError {
     OriginTimeout { after_ms: u64 },
     /// The origin could not be reached (503).
     OriginUnreachable(String),
+    /// Another copy of this delivery is being forwarded elsewhere (503, retry after its lease).
+    InFlight { retry_after_seconds: u64 },
+    /// The strong dedupe store could not be asked (503): nothing is forwarded unclaimed.
+    DedupeUnavailable,
 }
 
 impl EdgeError {
@@ -40,6 +44,8 @@ impl EdgeError {
             EdgeError::OriginFailed { .. } => "origin_failed",
             EdgeError::OriginTimeout { .. } => "origin_timeout",
             EdgeError::OriginUnreachable(_) => "origin_unreachable",
+            EdgeError::InFlight { .. } => "delivery_in_flight",
+            EdgeError::DedupeUnavailable => "dedupe_unavailable",
         }
     }
 
@@ -49,7 +55,7 @@ impl EdgeError {
             EdgeError::MethodNotAllowed => 405,
             EdgeError::NotFound => 404,
             EdgeError::Config { .. } => 500,
-            EdgeError::OriginUnreachable(_) => 503,
+            EdgeError::OriginUnreachable(_) | EdgeError::InFlight { .. } | EdgeError::DedupeUnavailable => 503,
             EdgeError::OriginRejected { .. } | EdgeError::OriginFailed { .. } => 502,
             EdgeError::OriginTimeout { .. } => 504,
         }
@@ -59,6 +65,8 @@ impl EdgeError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             EdgeError::Rejected(r) => r.retry_after_seconds(),
+            EdgeError::InFlight { retry_after_seconds } => Some(*retry_after_seconds),
+            EdgeError::DedupeUnavailable => Some(30),
             EdgeError::OriginRejected { .. }
             | EdgeError::OriginFailed { .. }
             | EdgeError::OriginTimeout { .. }
@@ -81,6 +89,12 @@ impl EdgeError {
                 format!("the origin did not answer within {after_ms} ms; retry later")
             }
             EdgeError::OriginUnreachable(why) => format!("the origin could not be reached ({why}); retry later"),
+            EdgeError::InFlight { retry_after_seconds } => format!(
+                "another copy of this delivery is being forwarded right now; retry in {retry_after_seconds} s (it will then be a duplicate, or forwarded if that copy failed)"
+            ),
+            EdgeError::DedupeUnavailable => {
+                "the dedupe store could not be reached; nothing was forwarded; retry later".into()
+            }
         }
     }
 
