@@ -19,6 +19,8 @@ if [ ! -x "$node18" ] && [ -z "${SKIP_NODE18:-}" ]; then
     || echo "Node 18 could not be installed; its packaging cases are left out" >&2
 fi
 if [ -x "$node18" ]; then export HOOKWALL_NODE18="$node18"; fi
+# The matrix loads browser bundles in Debian's chromium (setup.sh --browser installs it).
+command -v chromium >/dev/null 2>&1 || bash scripts/setup.sh --browser >&2
 matrix=e2e/npm/matrix
 if [ ! -d "$matrix/node_modules" ] || [ "$matrix/package-lock.json" -nt "$matrix/node_modules/.package-lock.json" ]; then
   # bun and deno ship their binaries as optional dependencies; no install script is needed.

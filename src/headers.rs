@@ -17,6 +17,12 @@ pub const MAX_TIMESTAMP_LEN: usize = 32;
 /// carrying a thin event.
 pub const MAX_SIGNATURE_LEN: usize = 16 * 1024;
 
+/// Every header name [`WebhookHeaders::from_pairs`] reads, lowercase: the three `webhook-*`
+/// names and Svix's `svix-*` spellings of them. An adapter that fetches headers by name (rather
+/// than passing every pair) fetches these.
+pub const NAMES: [&str; 6] =
+    ["webhook-id", "webhook-timestamp", "webhook-signature", "svix-id", "svix-timestamp", "svix-signature"];
+
 /// The three header values of one delivery, borrowed from the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WebhookHeaders<'a> {
@@ -136,5 +142,11 @@ mod tests {
             assert_eq!(which_header(name.as_bytes()), None, "{name}");
         }
         assert_eq!(which_header(b"webhook-signature"), Some(HeaderName::Signature));
+        // NAMES lists exactly the names the lookup accepts (each header under both spellings).
+        for (i, name) in NAMES.iter().enumerate() {
+            let which = [HeaderName::Id, HeaderName::Timestamp, HeaderName::Signature][i % 3];
+            assert_eq!(which_header(name.as_bytes()), Some(which), "{name}");
+            assert_eq!(which_header(name.to_ascii_uppercase().as_bytes()), Some(which), "{name}");
+        }
     }
 }

@@ -324,6 +324,9 @@ for (const bundler of ["turbopack", "webpack"]) {
     writeFileSync(join(app, "app/api/edge/route.js"), ROUTE("edge"));
     const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
     await run(bin("next"), ["build", ...(bundler === "webpack" ? ["--webpack"] : [])], { cwd: app, env }).catch((e) => assert.fail(`next build: ${e.stdout}\n${e.stderr}`));
+    // The edge route took the edge-light entry: the wasm as a module file, not embedded bytes.
+    const wasmFiles = readdirSync(join(app, ".next/server"), { recursive: true }).filter((f) => String(f).endsWith(".wasm"));
+    assert.equal(wasmFiles.length, 1, `one wasm module in the edge build: ${wasmFiles}`);
     const port = await freePort();
     const server = spawn(bin("next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
