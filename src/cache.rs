@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Tunables; [`Default`] gives the values from the protocol notes. Deserialising fills the
+/// Tunables; [`Default`] gives the values of docs/protocol.md ("JWKS"). Deserialising fills the
 /// fields left out with the defaults, so adapters take overrides without restating them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -10,7 +10,7 @@ import { parseDelivery, curlCommand, bodyField, bodyBytes, showBytes } from "./p
 const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 
-// Vectors from the Standard Webhooks reference tests and protocol.md section 7.
+// Vectors from the Standard Webhooks reference tests and docs/protocol.md ("Test vectors").
 const S1 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const S2 = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const GEMINI_BODY = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
