@@ -424,3 +424,18 @@ describe("the playground, served by the worker ([assets])", () => {
     }
   });
 });
+
+test("svix-* header names are accepted as Svix's libraries send them", async () => {
+  const edge = await startEdge();
+  try {
+    const id = newId();
+    const ts = nowSeconds();
+    const body = eventBody();
+    const sig = signV1(SECRETS[0], id, ts, body);
+    const r = await edge.post({ body, headers: { "svix-id": id, "svix-timestamp": String(ts), "svix-signature": sig } });
+    assert.deepEqual([r.status, r.json.status], [200, "forwarded"], r.text);
+    assert.equal(edge.origin.received.filter((e) => e.id === id).length, 1);
+  } finally {
+    await edge.close();
+  }
+});

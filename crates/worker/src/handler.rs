@@ -20,10 +20,11 @@ use hookwall::dedupe::Claim;
 use hookwall::delivery::fits_in_queue;
 use worker::Queue;
 
-/// The only request headers hookwall reads. The runtime joins repeated headers into one value
-/// (`a, b`), which the core then refuses, so reading these by name loses nothing that a walk over
-/// every header would show, and it costs the runtime a few calls instead of one per header.
-const READ_HEADERS: [&str; 3] = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+/// The only request headers hookwall reads: the core's names (`webhook-*` and Svix's `svix-*`).
+/// The runtime joins repeated headers into one value (`a, b`), which the core then refuses, so
+/// reading these by name loses nothing that a walk over every header would show, and it costs
+/// the runtime a few calls instead of one per header.
+const READ_HEADERS: [&str; 6] = hookwall::headers::NAMES;
 
 /// The runtime's clock in milliseconds (`Date.now()`, without creating a `Date` object).
 fn now_ms() -> u64 {
