@@ -34,6 +34,13 @@ fn delivery(n: u8, ts: u64) -> (String, String) {
     (ts.to_string(), sign_v1a(&signer(n), "msg_1", ts, BODY))
 }
 
+/// The headers of a delivery made by [`delivery`].
+fn headers(signed: &(String, String)) -> WebhookHeaders<'_> {
+    let pairs =
+        [("webhook-id", "msg_1"), ("webhook-timestamp", signed.0.as_str()), ("webhook-signature", signed.1.as_str())];
+    WebhookHeaders::from_pairs(pairs).unwrap()
+}
+
 /// The JWKS endpoint as the test scripts it: each fetch pops the next answer.
 struct Endpoint {
     answers: Vec<Option<(String, Option<&'static str>)>>,
@@ -57,12 +64,7 @@ fn drive(
     signed: &(String, String),
     now: u64,
 ) -> (Result<Verified, Rejection>, Vec<u64>) {
-    let h = WebhookHeaders::from_pairs([
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", signed.0.as_str()),
-        ("webhook-signature", signed.1.as_str()),
-    ])
-    .unwrap();
+    let h = headers(signed);
     let v = verifier();
     let mut flow = KeyFlow::new();
     let mut deadlines = Vec::new();
@@ -205,12 +207,7 @@ fn concurrent_deliveries_share_one_fetch() {
     let mut cache = KeyCache::new(CachePolicy::default(), false);
     let v = verifier();
     let signed = delivery(1, NOW);
-    let h = WebhookHeaders::from_pairs([
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", signed.0.as_str()),
-        ("webhook-signature", signed.1.as_str()),
-    ])
-    .unwrap();
+    let h = headers(&signed);
     let mut flows = [KeyFlow::new(); 20];
     let mut asked = Vec::new();
     for flow in &mut flows {
@@ -233,12 +230,7 @@ fn waiters_on_a_failed_fetch_are_answered_retryably() {
     let mut cache = KeyCache::new(CachePolicy::default(), false);
     let v = verifier();
     let signed = delivery(1, NOW);
-    let h = WebhookHeaders::from_pairs([
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", signed.0.as_str()),
-        ("webhook-signature", signed.1.as_str()),
-    ])
-    .unwrap();
+    let h = headers(&signed);
     let (mut a, mut b) = (KeyFlow::new(), KeyFlow::new());
     assert!(matches!(cache.next(&v, BODY, &h, NOW, &mut a), Next::Fetch { .. }));
     assert!(matches!(cache.next(&v, BODY, &h, NOW, &mut b), Next::Wait));
@@ -266,12 +258,7 @@ fn shared_store_is_loaded_before_fetching_and_its_newer_set_is_used() {
     let written = b.stored().unwrap();
     // A meets key 2: loads the store first and verifies without fetching.
     let signed = delivery(2, NOW + 80);
-    let h = WebhookHeaders::from_pairs([
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", signed.0.as_str()),
-        ("webhook-signature", signed.1.as_str()),
-    ])
-    .unwrap();
+    let h = headers(&signed);
     let mut flow = KeyFlow::new();
     assert!(matches!(a.next(&v, BODY, &h, NOW + 80, &mut flow), Next::Load));
     a.restore(Some(written.clone()));
@@ -288,12 +275,7 @@ fn shared_store_is_loaded_before_fetching_and_its_newer_set_is_used() {
 fn a_document_without_usable_keys_is_a_failed_attempt() {
     let mut cache = KeyCache::new(CachePolicy::default(), false);
     let signed = delivery(1, NOW);
-    let h = WebhookHeaders::from_pairs([
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", signed.0.as_str()),
-        ("webhook-signature", signed.1.as_str()),
-    ])
-    .unwrap();
+    let h = headers(&signed);
     let mut flow = KeyFlow::new();
     assert!(matches!(cache.next(&verifier(), BODY, &h, NOW, &mut flow), Next::Fetch { .. }));
     assert_eq!(cache.fetched(br#"{"keys":[]}"#, None, NOW).unwrap_err().code(), "jwks_no_usable_key");

@@ -171,3 +171,21 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
 export const deliveryHeaders = (id, ts, sig) => ({ "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts the worker with each `[vars, pattern]` and checks a v1 delivery gets 500
+ * config_invalid with a message matching `pattern`, and that nothing reached the origin.
+ */
+export async function assertConfigInvalid(assert, cases) {
+  for (const [vars, pattern] of cases) {
+    const edge = await startEdge({ vars });
+    try {
+      const r = await edge.postV1();
+      assert.deepEqual([r.status, r.json.error], [500, "config_invalid"], JSON.stringify(vars));
+      assert.match(r.json.message, pattern);
+      assert.equal(edge.origin.attempts, 0);
+    } finally {
+      await edge.close();
+    }
+  }
+}
