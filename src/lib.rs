@@ -59,7 +59,7 @@ pub mod verifier;
 struct ReadmeDoctests;
 
 pub use cache::CachePolicy;
-pub use error::{ConfigError, HeaderName, Rejection, error_body};
+pub use error::{CodeInfo, ConfigError, HeaderName, Rejection, error_body};
 pub use event::{CATALOG, Envelope, Event};
 pub use headers::WebhookHeaders;
 pub use jwks::Jwks;
