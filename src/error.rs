@@ -186,9 +186,15 @@ rejections! {
     /// The timestamp is further in the future than the tolerance allows.
     TimestampTooNew { ahead_seconds: u64, tolerance_seconds: u64 } => "timestamp_too_new", 401, keys: false;
         |f| write!(f, "the timestamp is {ahead_seconds} s in the future, more than the {tolerance_seconds} s tolerance; check the sender's and receiver's clocks");
-    /// `webhook-signature` lists more entries (or more `v1a` entries) than hookwall will try.
+    /// `webhook-signature` lists more entries (or more `v1a` and JWT entries) than hookwall
+    /// will try.
     TooManySignatures { limit: usize } => "too_many_signatures", 400, keys: false;
-        |f| write!(f, "webhook-signature lists more than {limit} entries (of one scheme, or in all)");
+        |f| write!(
+            f,
+            "webhook-signature lists more than {limit} entries of a kind hookwall caps: at most {} in all, and at most {} v1a and JWT entries together (each costs a public-key check)",
+            crate::signature::MAX_ENTRIES,
+            crate::signature::MAX_ASYMMETRIC_ENTRIES
+        );
     /// No entry of `webhook-signature` uses a scheme hookwall knows (`v1`, `v1a`, a JWT).
     NoSupportedSignature => "no_supported_signature", 401, keys: false;
         |f| f.write_str("webhook-signature has no entry in a supported scheme (v1, v1a or an RS256 JWT)");

@@ -43,6 +43,7 @@ pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod headers;
+pub mod json;
 pub mod jwks;
 pub mod jwt;
 pub mod keyflow;

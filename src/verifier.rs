@@ -18,6 +18,7 @@ use crate::b64;
 use crate::error::Rejection;
 use crate::event::Envelope;
 use crate::headers::WebhookHeaders;
+use crate::json;
 use crate::jwks::Jwks;
 use crate::jwt::{self, JwtContext};
 use crate::signature::{self, Entry, Scheme};
@@ -382,9 +383,10 @@ impl Verifier {
             }
         }
 
-        match self.check_signatures(jwks, &h, body, now, &mut trace) {
+        let parsed = json::Body::new(body);
+        match self.check_signatures(jwks, &h, &parsed, now, &mut trace) {
             Ok((scheme, key)) => {
-                let event = if parse_payload { self.check_payload(body, &mut trace) } else { Ok(None) };
+                let event = if parse_payload { self.check_payload(parsed, &mut trace) } else { Ok(None) };
                 match (event, first_error) {
                     (_, Some(e)) | (Err(e), None) => Err(e),
                     (Ok(event), None) => Ok(Verified { id: String::from(h.id), timestamp: ts, scheme, key, event }),
@@ -393,7 +395,8 @@ impl Verifier {
             Err(e) => {
                 if detailed {
                     // Show what the body claims to be, marked as unverified.
-                    if let Ok(env) = Envelope::parse(body) {
+                    let value = parsed.into_parsed().value.ok_or(Rejection::InvalidPayload);
+                    if let Ok(env) = value.and_then(Envelope::from_value) {
                         let mut facts = event_facts(&env);
                         facts.insert(0, fact("note", "not verified: the signature check failed"));
                         record(&mut trace, "payload", Ok(format!("event {} (unverified)", env.event_type)), facts);
@@ -405,8 +408,9 @@ impl Verifier {
     }
 
     /// Applies the [`PayloadRule`] to an authentic body.
-    fn check_payload(&self, body: &[u8], trace: &mut Trace<'_>) -> Result<Option<Envelope>, Rejection> {
-        match (Envelope::parse(body), self.payload) {
+    fn check_payload(&self, body: json::Body<'_>, trace: &mut Trace<'_>) -> Result<Option<Envelope>, Rejection> {
+        let envelope = body.into_parsed().value.ok_or(Rejection::InvalidPayload).and_then(Envelope::from_value);
+        match (envelope, self.payload) {
             (Ok(env), _) => {
                 record(trace, "payload", Ok(format!("event {}", env.event_type)), event_facts(&env));
                 Ok(Some(env))
@@ -427,10 +431,11 @@ impl Verifier {
         &self,
         jwks_keys: &Jwks,
         h: &WebhookHeaders<'_>,
-        body: &[u8],
+        parsed: &json::Body<'_>,
         now: u64,
         trace: &mut Trace<'_>,
     ) -> Result<(Scheme, MatchedKey), Rejection> {
+        let body = parsed.bytes();
         let entries = match signature::parse_list(h.signature) {
             Ok(e) => e,
             Err(e) => {
@@ -453,6 +458,7 @@ impl Verifier {
             let mut facts = Vec::new();
             let mut found: Option<MatchedKey> = None;
             let outcome: Result<String, Rejection> = match entry {
+                Entry::Duplicate { of } => Ok(format!("the same as entry {}, checked once", of + 1)),
                 Entry::Unknown => {
                     let version = raw.split_once(',').map_or(*raw, |(v, _)| v);
                     Ok(format!("unknown version {version:?}, ignored as the spec requires"))
@@ -514,7 +520,7 @@ impl Verifier {
                         jwt_facts(token, &mut facts);
                     }
                     let cx = JwtContext { now, tolerance: self.tolerance, audience: self.audience.as_deref(), body };
-                    match jwt::verify(token, jwks_keys, &cx) {
+                    match jwt::verify_body(token, jwks_keys, &cx, parsed) {
                         Ok(v) => {
                             let msg =
                                 format!("RS256 verifies with JWKS key {}; body bound by {}", v.kid, v.binding.as_str());
