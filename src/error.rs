@@ -250,9 +250,20 @@ rejections! {
     /// `aud` is missing or does not contain the configured audience.
     JwtAudienceMismatch => "jwt_audience_mismatch", 401, keys: true;
         |f| f.write_str("the JWT's aud does not contain the configured audience");
+    /// `iss` is missing or is not the configured issuer.
+    JwtIssuerMismatch => "jwt_issuer_mismatch", 401, keys: true;
+        |f| f.write_str("the JWT's iss is not the configured issuer");
     /// The JWT verified, but nothing in it binds the body that came with it.
     JwtBodyNotBound => "jwt_body_not_bound", 401, keys: true;
         |f| f.write_str("the JWT verified but does not bind this body (no matching body_sha256 claim and no embedded event equal to the body), so the body could have been swapped");
+    /// A delivery verified with a JWKS key (which signs every project's webhooks) whose signed
+    /// body field does not hold this receiver's configured value: another tenant's delivery.
+    TenantMismatch => "tenant_mismatch", 403, keys: false;
+        |f| f.write_str("the delivery is genuine but for another receiver: the configured signed body field (tenant_field) does not hold this receiver's value");
+    /// A delivery verified with a JWKS key (which signs every project's webhooks), with nothing
+    /// configured to bind it to this receiver.
+    TenantUnbound => "tenant_unbound", 403, keys: false;
+        |f| f.write_str("the delivery is signed with a key from the sender's shared JWKS, which signs every project's webhooks, and nothing binds it to this receiver; configure a JWT audience (audience), a signed body field (tenant_field), a secret webhook path of at least 128 bits (secret_path_asserted), or accept any tenant explicitly (any_tenant)");
     /// The signed body is not a JSON event envelope (`{"type": "...", ...}`).
     InvalidPayload => "invalid_payload", 400, keys: false;
         |f| f.write_str("the signed body is not a JSON object with a string \"type\"; it is not a webhook event");
@@ -388,6 +399,9 @@ mod tests {
         ("jwt_body_not_bound", 401, true),
         ("invalid_payload", 400, false),
         ("jwks_unavailable", 503, true),
+        ("jwt_issuer_mismatch", 401, true),
+        ("tenant_mismatch", 403, false),
+        ("tenant_unbound", 403, false),
     ];
 
     #[test]

@@ -53,6 +53,8 @@ pub struct JwtContext<'a> {
     pub tolerance: u64,
     /// Required audience, if configured.
     pub audience: Option<&'a str>,
+    /// Required issuer (`iss`), if configured.
+    pub issuer: Option<&'a str>,
     /// The raw body bytes.
     pub body: &'a [u8],
 }
@@ -139,6 +141,7 @@ pub(crate) fn verify_body(
     let Some(Value::Object(claims)) = parsed_claims.value else { return Err(Rejection::JwtClaimsInvalid) };
     check_times(&claims, cx)?;
     check_audience(&claims, cx.audience)?;
+    check_issuer(&claims, cx.issuer)?;
     let binding = binding_body(&claims, parsed_claims.exact, body).ok_or(Rejection::JwtBodyNotBound)?;
     Ok(VerifiedJwt { kid: String::from(kid), binding })
 }
@@ -196,6 +199,15 @@ fn check_audience(claims: &Map<String, Value>, audience: Option<&str>) -> Result
         Some(_) => return Err(Rejection::JwtClaimsInvalid),
     };
     if ok { Ok(()) } else { Err(Rejection::JwtAudienceMismatch) }
+}
+
+fn check_issuer(claims: &Map<String, Value>, issuer: Option<&str>) -> Result<(), Rejection> {
+    let Some(want) = issuer else { return Ok(()) };
+    match claims.get("iss") {
+        Some(Value::String(s)) if s == want => Ok(()),
+        Some(Value::String(_) | Value::Null) | None => Err(Rejection::JwtIssuerMismatch),
+        Some(_) => Err(Rejection::JwtClaimsInvalid),
+    }
 }
 
 /// The JWT's own claims (RFC 7519 section 4.1): the only claims a body carried in the claims

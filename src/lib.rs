@@ -30,7 +30,7 @@
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
 //! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys),
-//! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
+//! [`event`] (the envelope), [`json`] (the body parsed once), [`tenant`] (binding JWKS-signed deliveries to this receiver), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`evaluate`] (the checks as data), [`report`] (the narration), [`error`] (codes).
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
@@ -41,14 +41,17 @@ mod b64;
 pub mod cache;
 pub mod endpoint;
 pub mod error;
+pub mod evaluate;
 pub mod event;
 pub mod headers;
 pub mod json;
 pub mod jwks;
 pub mod jwt;
 pub mod keyflow;
+pub mod report;
 pub mod route;
 pub mod signature;
+pub mod tenant;
 pub mod timestamp;
 pub mod v1;
 pub mod v1a;
@@ -61,12 +64,16 @@ struct ReadmeDoctests;
 
 pub use cache::CachePolicy;
 pub use error::{CodeInfo, ConfigError, HeaderName, Rejection, error_body};
+pub use evaluate::Evaluation;
 pub use event::{CATALOG, Envelope, Event};
 pub use headers::WebhookHeaders;
 pub use jwks::Jwks;
 pub use keyflow::{KeyCache, KeyFlow, Next};
+pub use report::{ReportOptions, StepName};
 pub use signature::Scheme;
 pub use timestamp::DEFAULT_TOLERANCE_SECONDS;
 pub use v1::{MIN_SECRET_BYTES, Secret, sign_v1};
 pub use v1a::{PublicKey, SigningKey, sign_v1a};
-pub use verifier::{DEFAULT_MAX_BODY_BYTES, MatchedKey, PayloadRule, Report, Step, Verified, Verifier, needs_jwks};
+pub use verifier::{
+    DEFAULT_MAX_BODY_BYTES, MatchedKey, PayloadRule, Report, Step, Verified, Verifier, VerifierBuilder, needs_jwks,
+};

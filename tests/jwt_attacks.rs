@@ -32,7 +32,7 @@ fn jwks_doc() -> Jwks {
 }
 
 fn verifier() -> Verifier {
-    Verifier::builder().jwks(jwks_doc()).build()
+    Verifier::builder().jwks(jwks_doc()).any_tenant().build()
 }
 
 fn event() -> Value {
@@ -221,7 +221,7 @@ fn time_claims() {
     refused(&v, &mk(json!({"nbf": u64::MAX})), GEMINI_BODY, ("jwt_not_yet_valid", 401));
     refused(&v, &mk(json!({"nbf": 1e300})), GEMINI_BODY, ("jwt_not_yet_valid", 401));
     // The tolerance is the verifier's: a tighter one refuses sooner.
-    let tight = Verifier::builder().jwks(jwks_doc()).tolerance_seconds(10).build();
+    let tight = Verifier::builder().jwks(jwks_doc()).tolerance_seconds(10).any_tenant().build();
     refused(&tight, &mk(json!({"exp": NOW - 11})), GEMINI_BODY, ("jwt_expired", 401));
     assert_eq!(code(run(&tight, &mk(json!({"exp": NOW - 10})), GEMINI_BODY)), "ok");
 }
@@ -370,7 +370,7 @@ fn jwks_keys_that_must_not_be_used_for_rs256() {
     ] {
         let set = jwks(&[&doc]);
         assert_eq!(set.skipped().first().map(|s| s.reason), Some(reason), "{doc}");
-        refused(&Verifier::builder().jwks(set).build(), &token, GEMINI_BODY, ("unknown_kid", 401));
+        refused(&Verifier::builder().jwks(set).any_tenant().build(), &token, GEMINI_BODY, ("unknown_kid", 401));
     }
     let mut no_kid = jwk.clone();
     no_kid.as_object_mut().unwrap().remove("kid");
@@ -387,7 +387,7 @@ fn a_jwt_error_is_the_verdict_even_beside_other_entries() {
     assert_eq!(err.code(), "jwt_expired");
     // Beside a valid v1 entry, the v1 entry verifies the delivery.
     let s = hookwall::Secret::parse(SECRET_1).unwrap();
-    let v = Verifier::builder().secret(s.clone()).jwks(jwks_doc()).build();
+    let v = Verifier::builder().secret(s.clone()).jwks(jwks_doc()).any_tenant().build();
     let header = format!("{expired} {}", hookwall::sign_v1(&s, "m", NOW, GEMINI_BODY.as_bytes()));
     let ok = verify(&v, GEMINI_BODY.as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap();
     assert_eq!(ok.scheme, hookwall::Scheme::V1);

@@ -117,7 +117,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
     let jwks = Jwks::parse(doc.to_string().as_bytes()).unwrap();
     assert_eq!(jwks.keys().len(), 3);
     assert!(jwks.skipped().is_empty());
-    let v = Verifier::builder().jwks(jwks).build();
+    let v = Verifier::builder().jwks(jwks).any_tenant().build();
     let ts = NOW.to_string();
     for (i, k) in keys.iter().enumerate() {
         let sig = sign_v1a(k, "msg_jwks", NOW, GEMINI_BODY.as_bytes());
@@ -130,6 +130,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         .unwrap();
         let ok = Verifier::builder()
             .jwks(bare)
+            .any_tenant()
             .build()
             .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
@@ -138,6 +139,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let published = Jwks::parse(json!({"keys": [k.public_key().to_jwk("p")]}).to_string().as_bytes()).unwrap();
         let ok = Verifier::builder()
             .jwks(published)
+            .any_tenant()
             .build()
             .verify(GEMINI_BODY.as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
@@ -162,7 +164,7 @@ fn v1a_and_v1_entries_in_one_header() {
 
 fn rsa_verifier() -> Verifier {
     // kid "k1" is the signer; "k2" is another trusted key that must not be confused with it.
-    Verifier::builder().jwks(jwks(&[&rsa_jwk(&rsa_keys().1, "k2"), &rsa_jwk(&rsa_keys().0, "k1")])).build()
+    Verifier::builder().jwks(jwks(&[&rsa_jwk(&rsa_keys().1, "k2"), &rsa_jwk(&rsa_keys().0, "k1")])).any_tenant().build()
 }
 
 fn claims_with(extra: Value) -> Value {
@@ -255,7 +257,7 @@ fn same_verdict(v: &Verifier, body: &[u8], h: [(&str, &str); 3], now: u64) -> ho
 }
 
 fn failing_steps(report: &hookwall::Report) -> Vec<(&'static str, Option<&'static str>)> {
-    report.steps.iter().filter(|s| !s.ok).map(|s| (s.name, s.code)).collect()
+    report.steps.iter().filter(|s| !s.ok).map(|s| (s.name.as_str(), s.code)).collect()
 }
 
 #[test]
@@ -268,13 +270,22 @@ fn detailed_report_valid_tampered_expired() {
     let valid = same_verdict(&v, GEMINI_BODY.as_bytes(), h, GEMINI_TS);
     assert!(valid.verdict.is_ok());
     assert!(failing_steps(&valid).is_empty());
-    let names: Vec<&str> = valid.steps.iter().map(|s| s.name).collect();
+    let names: Vec<&str> = valid.steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["body", "headers", "timestamp", "signature", "payload"]);
 
     let bad = same_verdict(&v, tampered.as_bytes(), h, GEMINI_TS);
     assert_eq!(failing_steps(&bad), [("signature", Some("no_matching_signature"))]);
     let sig_step = bad.steps.iter().find(|s| s.name == "signature").unwrap();
     let expected = sign_v1(&Secret::parse(SECRET_1).unwrap(), GEMINI_ID, GEMINI_TS, tampered.as_bytes());
+    // No oracle: the default report never holds the signature the secret expects.
+    let json = serde_json::to_string(&bad).unwrap();
+    assert!(!json.contains(expected.trim_start_matches("v1,")), "{json}");
+    assert!(!sig_step.facts.iter().any(|f| f.kind == hookwall::report::FactKind::ExpectedSignature));
+    // Only when the caller asks.
+    let reveal = hookwall::ReportOptions { reveal_expected_signatures: true };
+    let shown = v.verify_detailed_with(tampered.as_bytes(), h, GEMINI_TS, reveal);
+    assert_eq!(shown.verdict, bad.verdict);
+    let sig_step = shown.steps.iter().find(|s| s.name == "signature").unwrap();
     assert!(sig_step.facts.iter().any(|f| f.label == "expected with secret #1" && f.value == expected), "{sig_step:?}");
 
     let expired = same_verdict(&v, GEMINI_BODY.as_bytes(), h, GEMINI_TS + 301);
@@ -291,7 +302,11 @@ fn detailed_report_valid_tampered_expired() {
 #[test]
 fn detailed_report_for_v1a_and_jwt() {
     let sk = seed_key();
-    let v = Verifier::builder().public_key(sk.public_key()).jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")])).build();
+    let v = Verifier::builder()
+        .public_key(sk.public_key())
+        .jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")]))
+        .any_tenant()
+        .build();
     let ts = NOW.to_string();
     let v1a = sign_v1a(&sk, "m", NOW, GEMINI_BODY.as_bytes());
     let r = same_verdict(&v, GEMINI_BODY.as_bytes(), headers("m", &ts, &v1a), NOW);

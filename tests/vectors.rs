@@ -322,7 +322,7 @@ const V1A_SIG: &str = "v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LG
 
 #[test]
 fn gemini_v1a_rfc8032_key_via_jwks() {
-    let v = Verifier::builder().jwks(jwks(&[RFC8032_JWK])).build();
+    let v = Verifier::builder().jwks(jwks(&[RFC8032_JWK])).any_tenant().build();
     let ok = verify(&v, GEMINI_BODY.as_bytes(), GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS).unwrap();
     assert_eq!(ok.scheme, hookwall::Scheme::V1a);
     assert_eq!(ok.key, hookwall::MatchedKey::Jwk { kid: Some("test-key-1".into()) });
@@ -342,7 +342,7 @@ fn rfc8032_seed_gives_the_published_key_and_signature() {
 
 #[test]
 fn gemini_v1a_negative_cases() {
-    let v = Verifier::builder().jwks(jwks(&[RFC8032_JWK])).build();
+    let v = Verifier::builder().jwks(jwks(&[RFC8032_JWK])).any_tenant().build();
     let body = GEMINI_BODY.as_bytes();
     let raw = V1A_SIG.trim_start_matches("v1a,");
     for (sig, want) in [
@@ -358,7 +358,7 @@ fn gemini_v1a_negative_cases() {
     assert_eq!(code(verify(&v, body, GEMINI_ID, "1674087232", V1A_SIG, GEMINI_TS)), "no_matching_signature");
     // A key of another curve under the same kid is skipped, so nothing can verify.
     let x25519 = RFC8032_JWK.replace("Ed25519", "X25519");
-    let skipped = Verifier::builder().jwks(jwks(&[&x25519])).build();
+    let skipped = Verifier::builder().jwks(jwks(&[&x25519])).any_tenant().build();
     assert_eq!(code(verify(&skipped, body, GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS)), "no_key_for_scheme");
 }
 
@@ -378,7 +378,7 @@ fn gemini_v1a_rfc8032_key_via_whpk() {
 fn v1a_tries_every_jwks_key() {
     let other = hookwall::SigningKey::from_seed(&[9; 32]).public_key().to_jwk_x();
     let decoy = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{other}","kid":"decoy"}}"#);
-    let v = Verifier::builder().jwks(jwks(&[&decoy, RFC8032_JWK])).build();
+    let v = Verifier::builder().jwks(jwks(&[&decoy, RFC8032_JWK])).any_tenant().build();
     assert!(verify(&v, GEMINI_BODY.as_bytes(), GEMINI_ID, "1674087231", V1A_SIG, GEMINI_TS).is_ok());
 }
 
