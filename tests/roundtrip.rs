@@ -364,3 +364,22 @@ fn v1_many_entries_any_position() {
     let err = verify(&v, body, "m", &NOW.to_string(), &too_many, NOW).unwrap_err();
     assert_eq!((err.code(), err.http_status()), ("too_many_signatures", 400));
 }
+
+/// A secret whose base64 has non-zero trailing bits (`...Dx==` for the bytes of `...Dw==`) is
+/// the same key to the reference library. Vector from node_modules/standardwebhooks (1.0):
+/// `new Webhook("whsec_AAECAwQFBgcICQoLDA0ODx==").sign("msg_1", new Date(1767225600000), '{"type":"ping"}')`.
+#[test]
+fn a_secret_with_non_zero_trailing_bits_is_the_same_key_as_in_standardwebhooks() {
+    let odd = Secret::parse("whsec_AAECAwQFBgcICQoLDA0ODx==").unwrap();
+    let canonical = Secret::parse("whsec_AAECAwQFBgcICQoLDA0ODw==").unwrap();
+    let body = br#"{"type":"ping"}"#;
+    let reference = "v1,HApYEtge76CD0qnuR9PG6/P+sG1T1CgXj6HFCbLZ/6Q=";
+    assert_eq!(sign_v1(&odd, "msg_1", 1_767_225_600, body), reference);
+    assert_eq!(sign_v1(&canonical, "msg_1", 1_767_225_600, body), reference);
+    let v = Verifier::builder().secret(odd).build();
+    let ts = "1767225600";
+    let h = [("webhook-id", "msg_1"), ("webhook-timestamp", ts), ("webhook-signature", reference)];
+    assert!(v.verify(body, h, 1_767_225_600).is_ok());
+    // Still refused: characters outside the alphabet.
+    assert_eq!(Secret::parse("whsec_AAECAwQFBgcICQoLDA0OD!==").unwrap_err().code(), "invalid_secret");
+}
