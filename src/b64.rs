@@ -10,11 +10,20 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 const LENIENT: GeneralPurposeConfig =
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
 const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+/// Secrets as `standardwebhooks` (Python and Node) reads them: padding optional, and non-zero
+/// bits after the last byte ignored, so `...Dw==` and `...Dx==` are the same key.
+const SECRET_LENIENT: GeneralPurpose =
+    GeneralPurpose::new(&alphabet::STANDARD, LENIENT.with_decode_allow_trailing_bits(true));
 const URL_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
 /// Standard alphabet, padding optional.
 pub fn decode_standard(s: &str) -> Option<Vec<u8>> {
     STANDARD_LENIENT.decode(s).ok()
+}
+
+/// Standard alphabet for a `whsec_` secret: padding optional, trailing bits ignored.
+pub fn decode_secret(s: &str) -> Option<Vec<u8>> {
+    SECRET_LENIENT.decode(s).ok()
 }
 
 /// URL-safe alphabet, padding optional.

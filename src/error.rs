@@ -37,304 +37,242 @@ impl fmt::Display for HeaderName {
     }
 }
 
-/// Why a delivery was rejected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Rejection {
+/// The value given to an optional column of [`rejections!`], else the default.
+macro_rules! or_default {
+    (; $default:expr) => {
+        $default
+    };
+    ($value:expr; $default:expr) => {
+        $value
+    };
+}
+
+/// Declares [`Rejection`] and everything derived from its table: one row per variant with its
+/// code, HTTP status, whether keys could change it, and its message (plus, where they apply,
+/// whether it suggests a key refresh and its retry-after). Adding a rejection is adding a row.
+macro_rules! rejections {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $( ( $($tn:ident : $tt:ty),* ) )? $( { $($sn:ident : $st:ty),* } )?
+            => $code:literal, $status:literal, keys: $keys:literal
+            $(, refresh: $refresh:expr)? $(, retry: $retry:expr)?
+            ; |$f:ident| $msg:expr;
+    )*) => {
+        /// Why a delivery was rejected.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Rejection {
+            $( $(#[$doc])* $name $( ( $($tt),* ) )? $( { $($sn: $st),* } )?, )*
+        }
+
+        impl Rejection {
+            /// Every code a rejection can carry, for documentation and exhaustive tests.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            /// The registry: each code with its HTTP status and whether it depends on keys, in
+            /// the order of [`CODES`](Self::CODES). Adapters generate their code lists from it
+            /// (the npm package's `WebhookErrorCode` union).
+            pub const REGISTRY: &'static [CodeInfo] = &[$(CodeInfo {
+                code: $code,
+                status: $status,
+                depends_on_keys: $keys,
+                retryable: or_default!($( { let _ = stringify!($retry); true } )?; false),
+            }),*];
+
+            /// The stable snake_case code, for JSON error bodies, logs and metrics.
+            pub const fn code(&self) -> &'static str {
+                match self { $( Self::$name { .. } => $code, )* }
+            }
+
+            /// The HTTP status an edge answers: 413 for size, 400 for a malformed request,
+            /// 401 for a request that is well-formed but not authentic (or no longer fresh),
+            /// 403 for an authentic delivery meant for another receiver, 503 when keys could
+            /// not be fetched.
+            pub const fn http_status(&self) -> u16 {
+                match self { $( Self::$name { .. } => $status, )* }
+            }
+
+            /// False when no key could change the verdict: it was decided before any key was
+            /// consulted (body size, headers, timestamp, the size of the signature list) or
+            /// after one matched (the payload, the tenant binding). True for the signature
+            /// stage, where a verifier with other keys (a JWKS it could not fetch, say) might
+            /// answer differently. An adapter that could not get its keys answers "retry
+            /// later" only when this is true.
+            ///
+            /// ```
+            /// use hookwall::Rejection;
+            /// assert!(!Rejection::TimestampTooOld { age_seconds: 400, tolerance_seconds: 300 }.depends_on_keys());
+            /// assert!(Rejection::NoKeyForScheme.depends_on_keys());
+            /// assert!(Rejection::JwtMalformed.depends_on_keys(), "another entry of the list might verify");
+            /// ```
+            pub const fn depends_on_keys(&self) -> bool {
+                match self { $( Self::$name { .. } => $keys, )* }
+            }
+
+            /// True when fresh keys might change the verdict: the JWT's `kid` is unknown, or
+            /// `v1a` signatures matched none of the current keys (the sender may have rotated).
+            /// Adapters refetch the JWKS on these, at most once per
+            /// [`CachePolicy::refetch_cooldown`](crate::CachePolicy).
+            #[allow(unused_variables)]
+            pub const fn suggests_key_refresh(&self) -> bool {
+                match self {
+                    $( Self::$name $( ( $($tn),* ) )? $( { $($sn),* } )? => {
+                        or_default!($($refresh)?; false)
+                    } )*
+                }
+            }
+
+            /// Seconds after which a retry may succeed, for a `retry-after` header: `Some` only
+            /// for retryable rejections ([`Rejection::JwksUnavailable`]).
+            #[allow(unused_variables)]
+            pub const fn retry_after_seconds(&self) -> Option<u64> {
+                match self {
+                    $( Self::$name $( ( $($tn),* ) )? $( { $($sn),* } )? => {
+                        or_default!($(Some($retry))?; None)
+                    } )*
+                }
+            }
+        }
+
+        impl fmt::Display for Rejection {
+            #[allow(unused_variables)]
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Self::$name $( ( $($tn),* ) )? $( { $($sn),* } )? => {
+                        let $f = &mut *formatter;
+                        $msg
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+/// One row of the rejection registry ([`Rejection::REGISTRY`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CodeInfo {
+    /// The stable snake_case code.
+    pub code: &'static str,
+    /// The HTTP status an edge answers.
+    pub status: u16,
+    /// Whether other keys could change the verdict ([`Rejection::depends_on_keys`]).
+    pub depends_on_keys: bool,
+    /// Whether the rejection carries a retry-after ([`Rejection::retry_after_seconds`]).
+    pub retryable: bool,
+}
+
+rejections! {
     /// The body is larger than the configured cap.
-    BodyTooLarge { limit: usize },
+    BodyTooLarge { limit: usize } => "body_too_large", 413, keys: false;
+        |f| write!(f, "the body is larger than {limit} bytes; webhook events are thin pointers, so this is not a delivery to accept");
     /// A required header is absent.
-    MissingHeader(HeaderName),
+    MissingHeader(h: HeaderName) => "missing_header", 400, keys: false;
+        |f| write!(f, "the {h} header is missing; Standard Webhooks deliveries carry webhook-id, webhook-timestamp and webhook-signature");
     /// A header was sent twice with different values.
-    DuplicateHeader(HeaderName),
+    DuplicateHeader(h: HeaderName) => "duplicate_header", 400, keys: false;
+        |f| write!(f, "the {h} header appears more than once with different values; send it once");
     /// A header is empty, or holds control characters or non-ASCII bytes.
-    InvalidHeader(HeaderName),
+    InvalidHeader(h: HeaderName) => "invalid_header", 400, keys: false;
+        |f| write!(f, "the {h} header is empty or holds control or non-ASCII characters");
     /// A header is longer than hookwall accepts for it.
-    HeaderTooLong { header: HeaderName, limit: usize },
+    HeaderTooLong { header: HeaderName, limit: usize } => "header_too_long", 400, keys: false;
+        |f| write!(f, "the {header} header is longer than {limit} bytes");
     /// `webhook-timestamp` is not a canonical decimal number of seconds.
-    InvalidTimestamp,
+    InvalidTimestamp => "invalid_timestamp", 400, keys: false;
+        |f| f.write_str("webhook-timestamp must be whole Unix seconds in plain decimal (no sign, no leading zeros, no fraction)");
     /// The timestamp is older than the tolerance allows.
-    TimestampTooOld { age_seconds: u64, tolerance_seconds: u64 },
+    TimestampTooOld { age_seconds: u64, tolerance_seconds: u64 } => "timestamp_too_old", 401, keys: false;
+        |f| write!(f, "the delivery was signed {age_seconds} s ago, more than the {tolerance_seconds} s tolerance; it may be a replay, or the receiver's clock is behind");
     /// The timestamp is further in the future than the tolerance allows.
-    TimestampTooNew { ahead_seconds: u64, tolerance_seconds: u64 },
-    /// `webhook-signature` lists more entries (or more `v1a` entries) than hookwall will try.
-    TooManySignatures { limit: usize },
+    TimestampTooNew { ahead_seconds: u64, tolerance_seconds: u64 } => "timestamp_too_new", 401, keys: false;
+        |f| write!(f, "the timestamp is {ahead_seconds} s in the future, more than the {tolerance_seconds} s tolerance; check the sender's and receiver's clocks");
+    /// `webhook-signature` lists more entries (or more `v1a` and JWT entries) than hookwall
+    /// will try.
+    TooManySignatures { limit: usize } => "too_many_signatures", 400, keys: false;
+        |f| write!(
+            f,
+            "webhook-signature lists more than {limit} entries of a kind hookwall caps: at most {} in all, and at most {} v1a and JWT entries together (each costs a public-key check)",
+            crate::signature::MAX_ENTRIES,
+            crate::signature::MAX_ASYMMETRIC_ENTRIES
+        );
     /// No entry of `webhook-signature` uses a scheme hookwall knows (`v1`, `v1a`, a JWT).
-    NoSupportedSignature,
+    NoSupportedSignature => "no_supported_signature", 401, keys: false;
+        |f| f.write_str("webhook-signature has no entry in a supported scheme (v1, v1a or an RS256 JWT)");
     /// Every supported entry is malformed (bad base64 or wrong length).
-    MalformedSignature,
+    MalformedSignature => "malformed_signature", 400, keys: true;
+        |f| f.write_str("every signature entry is malformed: bad base64, or the wrong length for its scheme");
     /// No key is configured for any scheme the delivery is signed with.
-    NoKeyForScheme,
+    NoKeyForScheme => "no_key_for_scheme", 401, keys: true;
+        |f| f.write_str("the delivery is signed with a scheme for which no secret or key is configured");
     /// Well-formed signatures, but none verifies with any trusted key.
-    NoMatchingSignature { asymmetric: bool },
+    NoMatchingSignature { asymmetric: bool } => "no_matching_signature", 401, keys: true, refresh: *asymmetric;
+        |f| f.write_str(if *asymmetric {
+            "no signature matches any configured secret or public key; the body, id or timestamp was altered, or the keys changed"
+        } else {
+            "no signature matches any configured secret; check the secret (and, after a rotation, that the new one is configured)"
+        });
     /// The JWT is not a well-formed compact JWS with JSON header and claims.
-    JwtMalformed,
+    JwtMalformed => "jwt_malformed", 400, keys: true;
+        |f| f.write_str("the JWT is not a compact JWS of three base64url parts with a JSON header and claims");
     /// The JWT's `alg` is anything but RS256.
-    JwtAlgNotAllowed,
+    JwtAlgNotAllowed => "jwt_alg_not_allowed", 401, keys: true;
+        |f| f.write_str("the JWT's alg is not RS256, the only algorithm accepted");
     /// The JWT header marks extensions critical (`crit`), which hookwall does not implement.
-    JwtCritUnsupported,
+    JwtCritUnsupported => "jwt_crit_unsupported", 401, keys: true;
+        |f| f.write_str("the JWT marks header extensions as critical (crit); none are supported");
     /// The JWT header has no `kid`.
-    JwtMissingKid,
+    JwtMissingKid => "jwt_missing_kid", 401, keys: true;
+        |f| f.write_str("the JWT header has no kid to select a key from the JWKS");
     /// No RSA key in the JWKS has the JWT's `kid`.
-    UnknownKid,
+    UnknownKid => "unknown_kid", 401, keys: true, refresh: true;
+        |f| f.write_str("no RSA signing key in the JWKS has the JWT's kid");
     /// The JWKS key for the `kid` has a modulus below 2048 bits.
-    JwtKeyTooSmall { bits: usize },
+    JwtKeyTooSmall { bits: usize } => "jwt_key_too_small", 401, keys: true;
+        |f| write!(f, "the JWKS key for this kid has a {bits}-bit modulus; at least 2048 bits are required");
     /// The RS256 signature does not verify with the key named by `kid`.
-    JwtSignatureInvalid,
+    JwtSignatureInvalid => "jwt_signature_invalid", 401, keys: true;
+        |f| f.write_str("the JWT's RS256 signature does not verify with the key named by its kid");
     /// The JWT claims are not a JSON object, or a registered claim has the wrong type.
-    JwtClaimsInvalid,
+    JwtClaimsInvalid => "jwt_claims_invalid", 400, keys: true;
+        |f| f.write_str("the JWT claims are not a JSON object, or exp/nbf/iat/aud/iss have the wrong type");
     /// `exp` is in the past (beyond the tolerance).
-    JwtExpired,
+    JwtExpired => "jwt_expired", 401, keys: true;
+        |f| f.write_str("the JWT has expired (exp is past, beyond the tolerance)");
     /// `nbf` is in the future (beyond the tolerance).
-    JwtNotYetValid,
+    JwtNotYetValid => "jwt_not_yet_valid", 401, keys: true;
+        |f| f.write_str("the JWT is not valid yet (nbf is in the future, beyond the tolerance)");
     /// `iat` is in the future (beyond the tolerance).
-    JwtIssuedInFuture,
+    JwtIssuedInFuture => "jwt_issued_in_future", 401, keys: true;
+        |f| f.write_str("the JWT was issued in the future (iat, beyond the tolerance); check clocks");
     /// The JWT has neither `exp` nor `iat`, so nothing limits how long it can be replayed.
-    JwtMissingTimeClaim,
+    JwtMissingTimeClaim => "jwt_missing_time_claim", 401, keys: true;
+        |f| f.write_str("the JWT has neither exp nor iat, so a captured token could be replayed forever; the sender must date its tokens");
     /// `aud` is missing or does not contain the configured audience.
-    JwtAudienceMismatch,
+    JwtAudienceMismatch => "jwt_audience_mismatch", 401, keys: true;
+        |f| f.write_str("the JWT's aud does not contain the configured audience");
+    /// `iss` is missing or is not the configured issuer.
+    JwtIssuerMismatch => "jwt_issuer_mismatch", 401, keys: true;
+        |f| f.write_str("the JWT's iss is not the configured issuer");
     /// The JWT verified, but nothing in it binds the body that came with it.
-    JwtBodyNotBound,
+    JwtBodyNotBound => "jwt_body_not_bound", 401, keys: true;
+        |f| f.write_str("the JWT verified but does not bind this body (no matching body_sha256 claim and no embedded event equal to the body), so the body could have been swapped");
+    /// A delivery verified with a JWKS key (which signs every project's webhooks) whose signed
+    /// body field does not hold this receiver's configured value: another tenant's delivery.
+    TenantMismatch => "tenant_mismatch", 403, keys: false;
+        |f| f.write_str("the delivery is genuine but for another receiver: the configured signed body field (tenant_field) does not hold this receiver's value");
+    /// A delivery verified with a JWKS key (which signs every project's webhooks), with nothing
+    /// configured to bind it to this receiver.
+    TenantUnbound => "tenant_unbound", 403, keys: false;
+        |f| f.write_str("the delivery is signed with a key from the sender's shared JWKS, which signs every project's webhooks, and nothing binds it to this receiver; configure a JWT audience (audience), a signed body field (tenant_field), a secret webhook path of at least 128 bits (secret_path_asserted), or accept any tenant explicitly (any_tenant)");
     /// The signed body is not a JSON event envelope (`{"type": "...", ...}`).
-    InvalidPayload,
+    InvalidPayload => "invalid_payload", 400, keys: false;
+        |f| f.write_str("the signed body is not a JSON object with a string \"type\"; it is not a webhook event");
     /// Only a fresher JWKS could decide this delivery (its JWKS-signed entries match no key
     /// known now), and a fetch is not possible before `retry_after_seconds` or just failed.
     /// Retryable: the sender tries again later, when [`KeyCache`](crate::keyflow::KeyCache)
     /// may fetch.
-    JwksUnavailable { retry_after_seconds: u64 },
-}
-
-impl Rejection {
-    /// Every code a rejection can carry, for documentation and exhaustive tests.
-    pub const CODES: &'static [&'static str] = &[
-        "body_too_large",
-        "missing_header",
-        "duplicate_header",
-        "invalid_header",
-        "header_too_long",
-        "invalid_timestamp",
-        "timestamp_too_old",
-        "timestamp_too_new",
-        "too_many_signatures",
-        "no_supported_signature",
-        "malformed_signature",
-        "no_key_for_scheme",
-        "no_matching_signature",
-        "jwt_malformed",
-        "jwt_alg_not_allowed",
-        "jwt_crit_unsupported",
-        "jwt_missing_kid",
-        "unknown_kid",
-        "jwt_key_too_small",
-        "jwt_signature_invalid",
-        "jwt_claims_invalid",
-        "jwt_expired",
-        "jwt_not_yet_valid",
-        "jwt_issued_in_future",
-        "jwt_missing_time_claim",
-        "jwt_audience_mismatch",
-        "jwt_body_not_bound",
-        "invalid_payload",
-        "jwks_unavailable",
-    ];
-
-    /// The stable snake_case code, for JSON error bodies, logs and metrics.
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Rejection::BodyTooLarge { .. } => "body_too_large",
-            Rejection::MissingHeader(_) => "missing_header",
-            Rejection::DuplicateHeader(_) => "duplicate_header",
-            Rejection::InvalidHeader(_) => "invalid_header",
-            Rejection::HeaderTooLong { .. } => "header_too_long",
-            Rejection::InvalidTimestamp => "invalid_timestamp",
-            Rejection::TimestampTooOld { .. } => "timestamp_too_old",
-            Rejection::TimestampTooNew { .. } => "timestamp_too_new",
-            Rejection::TooManySignatures { .. } => "too_many_signatures",
-            Rejection::NoSupportedSignature => "no_supported_signature",
-            Rejection::MalformedSignature => "malformed_signature",
-            Rejection::NoKeyForScheme => "no_key_for_scheme",
-            Rejection::NoMatchingSignature { .. } => "no_matching_signature",
-            Rejection::JwtMalformed => "jwt_malformed",
-            Rejection::JwtAlgNotAllowed => "jwt_alg_not_allowed",
-            Rejection::JwtCritUnsupported => "jwt_crit_unsupported",
-            Rejection::JwtMissingKid => "jwt_missing_kid",
-            Rejection::UnknownKid => "unknown_kid",
-            Rejection::JwtKeyTooSmall { .. } => "jwt_key_too_small",
-            Rejection::JwtSignatureInvalid => "jwt_signature_invalid",
-            Rejection::JwtClaimsInvalid => "jwt_claims_invalid",
-            Rejection::JwtExpired => "jwt_expired",
-            Rejection::JwtNotYetValid => "jwt_not_yet_valid",
-            Rejection::JwtIssuedInFuture => "jwt_issued_in_future",
-            Rejection::JwtMissingTimeClaim => "jwt_missing_time_claim",
-            Rejection::JwtAudienceMismatch => "jwt_audience_mismatch",
-            Rejection::JwtBodyNotBound => "jwt_body_not_bound",
-            Rejection::InvalidPayload => "invalid_payload",
-            Rejection::JwksUnavailable { .. } => "jwks_unavailable",
-        }
-    }
-
-    /// The HTTP status an edge answers: 413 for size, 400 for a malformed request,
-    /// 401 for a request that is well-formed but not authentic (or no longer fresh).
-    pub const fn http_status(&self) -> u16 {
-        match self {
-            Rejection::BodyTooLarge { .. } => 413,
-            Rejection::MissingHeader(_)
-            | Rejection::DuplicateHeader(_)
-            | Rejection::InvalidHeader(_)
-            | Rejection::HeaderTooLong { .. }
-            | Rejection::InvalidTimestamp
-            | Rejection::TooManySignatures { .. }
-            | Rejection::MalformedSignature
-            | Rejection::JwtMalformed
-            | Rejection::JwtClaimsInvalid
-            | Rejection::InvalidPayload => 400,
-            Rejection::JwksUnavailable { .. } => 503,
-            _ => 401,
-        }
-    }
-
-    /// Seconds after which a retry may succeed, for a `retry-after` header: `Some` only for
-    /// retryable rejections ([`Rejection::JwksUnavailable`]).
-    pub const fn retry_after_seconds(&self) -> Option<u64> {
-        match self {
-            Rejection::JwksUnavailable { retry_after_seconds } => Some(*retry_after_seconds),
-            _ => None,
-        }
-    }
-
-    /// True when fresh keys might change the verdict: the JWT's `kid` is unknown, or `v1a`
-    /// signatures matched none of the current keys (the sender may have rotated). Adapters
-    /// refetch the JWKS on these, at most once per [`CachePolicy::refetch_cooldown`](crate::CachePolicy).
-    pub const fn suggests_key_refresh(&self) -> bool {
-        matches!(self, Rejection::UnknownKid | Rejection::NoMatchingSignature { asymmetric: true })
-    }
-
-    /// False when no key could change the verdict: it was decided before any key was
-    /// consulted (body size, headers, timestamp, the size of the signature list) or after one
-    /// matched (the payload). True for the signature stage, where a verifier with other keys
-    /// (a JWKS it could not fetch, say) might answer differently. An adapter that could not get
-    /// its keys answers "retry later" only when this is true.
-    ///
-    /// ```
-    /// use hookwall::Rejection;
-    /// assert!(!Rejection::TimestampTooOld { age_seconds: 400, tolerance_seconds: 300 }.depends_on_keys());
-    /// assert!(Rejection::NoKeyForScheme.depends_on_keys());
-    /// assert!(Rejection::JwtMalformed.depends_on_keys(), "another entry of the list might verify");
-    /// ```
-    pub const fn depends_on_keys(&self) -> bool {
-        match self {
-            Rejection::BodyTooLarge { .. }
-            | Rejection::MissingHeader(_)
-            | Rejection::DuplicateHeader(_)
-            | Rejection::InvalidHeader(_)
-            | Rejection::HeaderTooLong { .. }
-            | Rejection::InvalidTimestamp
-            | Rejection::TimestampTooOld { .. }
-            | Rejection::TimestampTooNew { .. }
-            | Rejection::TooManySignatures { .. }
-            | Rejection::NoSupportedSignature
-            | Rejection::InvalidPayload => false,
-            Rejection::MalformedSignature
-            | Rejection::NoKeyForScheme
-            | Rejection::NoMatchingSignature { .. }
-            | Rejection::JwtMalformed
-            | Rejection::JwtAlgNotAllowed
-            | Rejection::JwtCritUnsupported
-            | Rejection::JwtMissingKid
-            | Rejection::UnknownKid
-            | Rejection::JwtKeyTooSmall { .. }
-            | Rejection::JwtSignatureInvalid
-            | Rejection::JwtClaimsInvalid
-            | Rejection::JwtExpired
-            | Rejection::JwtNotYetValid
-            | Rejection::JwtIssuedInFuture
-            | Rejection::JwtMissingTimeClaim
-            | Rejection::JwtAudienceMismatch
-            | Rejection::JwtBodyNotBound
-            | Rejection::JwksUnavailable { .. } => true,
-        }
-    }
-}
-
-impl fmt::Display for Rejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Rejection::BodyTooLarge { limit } => write!(
-                f,
-                "the body is larger than {limit} bytes; webhook events are thin pointers, so this is not a delivery to accept"
-            ),
-            Rejection::MissingHeader(h) => {
-                write!(f, "the {h} header is missing; Standard Webhooks deliveries carry webhook-id, webhook-timestamp and webhook-signature")
-            }
-            Rejection::DuplicateHeader(h) => {
-                write!(f, "the {h} header appears more than once with different values; send it once")
-            }
-            Rejection::InvalidHeader(h) => {
-                write!(f, "the {h} header is empty or holds control or non-ASCII characters")
-            }
-            Rejection::HeaderTooLong { header, limit } => {
-                write!(f, "the {header} header is longer than {limit} bytes")
-            }
-            Rejection::InvalidTimestamp => f.write_str(
-                "webhook-timestamp must be whole Unix seconds in plain decimal (no sign, no leading zeros, no fraction)",
-            ),
-            Rejection::TimestampTooOld { age_seconds, tolerance_seconds } => write!(
-                f,
-                "the delivery was signed {age_seconds} s ago, more than the {tolerance_seconds} s tolerance; it may be a replay, or the receiver's clock is behind"
-            ),
-            Rejection::TimestampTooNew { ahead_seconds, tolerance_seconds } => write!(
-                f,
-                "the timestamp is {ahead_seconds} s in the future, more than the {tolerance_seconds} s tolerance; check the sender's and receiver's clocks"
-            ),
-            Rejection::TooManySignatures { limit } => {
-                write!(f, "webhook-signature lists more than {limit} entries (of one scheme, or in all)")
-            }
-            Rejection::NoSupportedSignature => f.write_str(
-                "webhook-signature has no entry in a supported scheme (v1, v1a or an RS256 JWT)",
-            ),
-            Rejection::MalformedSignature => f.write_str(
-                "every signature entry is malformed: bad base64, or the wrong length for its scheme",
-            ),
-            Rejection::NoKeyForScheme => f.write_str(
-                "the delivery is signed with a scheme for which no secret or key is configured",
-            ),
-            Rejection::NoMatchingSignature { asymmetric: false } => f.write_str(
-                "no signature matches any configured secret; check the secret (and, after a rotation, that the new one is configured)",
-            ),
-            Rejection::NoMatchingSignature { asymmetric: true } => f.write_str(
-                "no signature matches any configured secret or public key; the body, id or timestamp was altered, or the keys changed",
-            ),
-            Rejection::JwtMalformed => f.write_str(
-                "the JWT is not a compact JWS of three base64url parts with a JSON header and claims",
-            ),
-            Rejection::JwtAlgNotAllowed => f.write_str("the JWT's alg is not RS256, the only algorithm accepted"),
-            Rejection::JwtCritUnsupported => f.write_str("the JWT marks header extensions as critical (crit); none are supported"),
-            Rejection::JwtMissingKid => f.write_str("the JWT header has no kid to select a key from the JWKS"),
-            Rejection::UnknownKid => f.write_str("no RSA signing key in the JWKS has the JWT's kid"),
-            Rejection::JwtKeyTooSmall { bits } => {
-                write!(f, "the JWKS key for this kid has a {bits}-bit modulus; at least 2048 bits are required")
-            }
-            Rejection::JwtSignatureInvalid => f.write_str("the JWT's RS256 signature does not verify with the key named by its kid"),
-            Rejection::JwtClaimsInvalid => f.write_str("the JWT claims are not a JSON object, or exp/nbf/iat/aud have the wrong type"),
-            Rejection::JwtExpired => f.write_str("the JWT has expired (exp is past, beyond the tolerance)"),
-            Rejection::JwtNotYetValid => f.write_str("the JWT is not valid yet (nbf is in the future, beyond the tolerance)"),
-            Rejection::JwtIssuedInFuture => f.write_str("the JWT was issued in the future (iat, beyond the tolerance); check clocks"),
-            Rejection::JwtMissingTimeClaim => f.write_str(
-                "the JWT has neither exp nor iat, so a captured token could be replayed forever; the sender must date its tokens",
-            ),
-            Rejection::JwtAudienceMismatch => f.write_str("the JWT's aud does not contain the configured audience"),
-            Rejection::JwtBodyNotBound => f.write_str(
-                "the JWT verified but does not bind this body (no matching body_sha256 claim and no embedded event equal to the body), so the body could have been swapped",
-            ),
-            Rejection::InvalidPayload => f.write_str(
-                "the signed body is not a JSON object with a string \"type\"; it is not a webhook event",
-            ),
-            Rejection::JwksUnavailable { retry_after_seconds } => write!(
-                f,
-                "no signing key known now verifies this delivery and a fresher key set (JWKS) cannot be fetched yet; retry in {retry_after_seconds} s"
-            ),
-        }
-    }
+    JwksUnavailable { retry_after_seconds: u64 } => "jwks_unavailable", 503, keys: true, retry: *retry_after_seconds;
+        |f| write!(f, "no signing key known now verifies this delivery and a fresher key set (JWKS) cannot be fetched yet; retry in {retry_after_seconds} s");
 }
 
 impl core::error::Error for Rejection {}
@@ -423,4 +361,92 @@ pub fn error_body(code: &str, message: &str) -> String {
     out.push_str(&serde_json::Value::from(message).to_string());
     out.push('}');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code with the status and keys flag it had before the table: the registry is the
+    /// same API, so none of these may change.
+    const PINNED: &[(&str, u16, bool)] = &[
+        ("body_too_large", 413, false),
+        ("missing_header", 400, false),
+        ("duplicate_header", 400, false),
+        ("invalid_header", 400, false),
+        ("header_too_long", 400, false),
+        ("invalid_timestamp", 400, false),
+        ("timestamp_too_old", 401, false),
+        ("timestamp_too_new", 401, false),
+        ("too_many_signatures", 400, false),
+        ("no_supported_signature", 401, false),
+        ("malformed_signature", 400, true),
+        ("no_key_for_scheme", 401, true),
+        ("no_matching_signature", 401, true),
+        ("jwt_malformed", 400, true),
+        ("jwt_alg_not_allowed", 401, true),
+        ("jwt_crit_unsupported", 401, true),
+        ("jwt_missing_kid", 401, true),
+        ("unknown_kid", 401, true),
+        ("jwt_key_too_small", 401, true),
+        ("jwt_signature_invalid", 401, true),
+        ("jwt_claims_invalid", 400, true),
+        ("jwt_expired", 401, true),
+        ("jwt_not_yet_valid", 401, true),
+        ("jwt_issued_in_future", 401, true),
+        ("jwt_missing_time_claim", 401, true),
+        ("jwt_audience_mismatch", 401, true),
+        ("jwt_body_not_bound", 401, true),
+        ("invalid_payload", 400, false),
+        ("jwks_unavailable", 503, true),
+        ("jwt_issuer_mismatch", 401, true),
+        ("tenant_mismatch", 403, false),
+        ("tenant_unbound", 403, false),
+    ];
+
+    #[test]
+    fn the_registry_keeps_every_code_status_and_flag() {
+        for &(code, status, keys) in PINNED {
+            let row = Rejection::REGISTRY.iter().find(|r| r.code == code).unwrap_or_else(|| panic!("{code} missing"));
+            assert_eq!((row.status, row.depends_on_keys), (status, keys), "{code}");
+        }
+        let codes: alloc::vec::Vec<_> = Rejection::REGISTRY.iter().map(|r| r.code).collect();
+        assert_eq!(codes, Rejection::CODES);
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len(), "codes are unique");
+    }
+
+    #[test]
+    fn instances_agree_with_their_row() {
+        use alloc::string::ToString;
+        let samples = [
+            Rejection::BodyTooLarge { limit: 7 },
+            Rejection::MissingHeader(HeaderName::Id),
+            Rejection::HeaderTooLong { header: HeaderName::Signature, limit: 9 },
+            Rejection::NoMatchingSignature { asymmetric: true },
+            Rejection::NoMatchingSignature { asymmetric: false },
+            Rejection::UnknownKid,
+            Rejection::JwksUnavailable { retry_after_seconds: 30 },
+            Rejection::InvalidPayload,
+        ];
+        for r in samples {
+            let row = Rejection::REGISTRY.iter().find(|row| row.code == r.code()).unwrap();
+            assert_eq!((row.status, row.depends_on_keys), (r.http_status(), r.depends_on_keys()));
+            assert_eq!(row.retryable, r.retry_after_seconds().is_some());
+            assert!(!r.to_string().is_empty());
+        }
+        assert!(Rejection::NoMatchingSignature { asymmetric: true }.suggests_key_refresh());
+        assert!(!Rejection::NoMatchingSignature { asymmetric: false }.suggests_key_refresh());
+        assert!(Rejection::UnknownKid.suggests_key_refresh());
+        assert!(!Rejection::JwtExpired.suggests_key_refresh());
+        assert_eq!(Rejection::JwksUnavailable { retry_after_seconds: 30 }.retry_after_seconds(), Some(30));
+        assert!(Rejection::BodyTooLarge { limit: 7 }.to_string().contains("7 bytes"));
+        assert!(
+            Rejection::HeaderTooLong { header: HeaderName::Signature, limit: 9 }
+                .to_string()
+                .contains("webhook-signature header is longer than 9")
+        );
+    }
 }

@@ -62,7 +62,12 @@ impl Envelope {
     /// assert_eq!(Envelope::parse(b"[1]").unwrap_err().code(), "invalid_payload");
     /// ```
     pub fn parse(body: &[u8]) -> Result<Self, Rejection> {
-        let Ok(Value::Object(mut obj)) = serde_json::from_slice::<Value>(body) else {
+        serde_json::from_slice::<Value>(body).map_or(Err(Rejection::InvalidPayload), Self::from_value)
+    }
+
+    /// [`parse`](Self::parse) for a body already parsed as JSON.
+    pub fn from_value(value: Value) -> Result<Self, Rejection> {
+        let Value::Object(mut obj) = value else {
             return Err(Rejection::InvalidPayload);
         };
         let Some(Value::String(event_type)) = obj.remove("type") else {

@@ -17,6 +17,7 @@ use subtle::ConstantTimeEq;
 
 use crate::b64;
 use crate::error::Rejection;
+use crate::json;
 use crate::jwks::{Jwks, MIN_RSA_BITS};
 
 /// How a verified token binds the body that came with it.
@@ -52,6 +53,8 @@ pub struct JwtContext<'a> {
     pub tolerance: u64,
     /// Required audience, if configured.
     pub audience: Option<&'a str>,
+    /// Required issuer (`iss`), if configured.
+    pub issuer: Option<&'a str>,
     /// The raw body bytes.
     pub body: &'a [u8],
 }
@@ -108,6 +111,16 @@ pub fn claims(decoded: &Decoded<'_>) -> Result<Map<String, Value>, Rejection> {
 
 /// Verifies a compact RS256 JWS against the JWKS and the delivery.
 pub fn verify(token: &str, jwks: &Jwks, cx: &JwtContext<'_>) -> Result<VerifiedJwt, Rejection> {
+    verify_body(token, jwks, cx, &json::Body::new(cx.body))
+}
+
+/// [`verify`] with the request's body, parsed at most once for every entry that needs it.
+pub(crate) fn verify_body(
+    token: &str,
+    jwks: &Jwks,
+    cx: &JwtContext<'_>,
+    body: &json::Body<'_>,
+) -> Result<VerifiedJwt, Rejection> {
     let decoded = decode(token)?;
     let header = &decoded.header;
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
@@ -124,10 +137,12 @@ pub fn verify(token: &str, jwks: &Jwks, cx: &JwtContext<'_>) -> Result<VerifiedJ
     if !key.verify_rs256(decoded.signing_input.as_bytes(), &decoded.signature) {
         return Err(Rejection::JwtSignatureInvalid);
     }
-    let claims = claims(&decoded)?;
+    let parsed_claims = json::parse(&decoded.payload);
+    let Some(Value::Object(claims)) = parsed_claims.value else { return Err(Rejection::JwtClaimsInvalid) };
     check_times(&claims, cx)?;
     check_audience(&claims, cx.audience)?;
-    let binding = binding(&claims, cx.body).ok_or(Rejection::JwtBodyNotBound)?;
+    check_issuer(&claims, cx.issuer)?;
+    let binding = binding_body(&claims, parsed_claims.exact, body).ok_or(Rejection::JwtBodyNotBound)?;
     Ok(VerifiedJwt { kid: String::from(kid), binding })
 }
 
@@ -186,12 +201,31 @@ fn check_audience(claims: &Map<String, Value>, audience: Option<&str>) -> Result
     if ok { Ok(()) } else { Err(Rejection::JwtAudienceMismatch) }
 }
 
+fn check_issuer(claims: &Map<String, Value>, issuer: Option<&str>) -> Result<(), Rejection> {
+    let Some(want) = issuer else { return Ok(()) };
+    match claims.get("iss") {
+        Some(Value::String(s)) if s == want => Ok(()),
+        Some(Value::String(_) | Value::Null) | None => Err(Rejection::JwtIssuerMismatch),
+        Some(_) => Err(Rejection::JwtClaimsInvalid),
+    }
+}
+
 /// The JWT's own claims (RFC 7519 section 4.1): the only claims a body carried in the claims
 /// may lack.
 pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
 /// Finds how the claims bind `body`, if they do.
+///
+/// The JSON-equality bindings hold only for an exact body (see [`json::Parsed::exact`]: no
+/// duplicate key, no integer beyond 2^53, every number written as it prints) and compare
+/// numbers as literals ([`json::exact_eq`]), so the origin can read no number the sender did
+/// not sign. A string `event` claim binds the exact bytes only.
 pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
+    binding_body(claims, true, &json::Body::new(body))
+}
+
+fn binding_body(claims: &Map<String, Value>, claims_exact: bool, parsed_body: &json::Body<'_>) -> Option<Binding> {
+    let body = parsed_body.bytes();
     if let Some(Value::String(claimed)) = claims.get("body_sha256") {
         let digest = Sha256::digest(body);
         // 64 hex digits are also valid base64url (of 48 bytes), so try each reading.
@@ -200,90 +234,27 @@ pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
             return Some(Binding::BodyHash);
         }
     }
-    let body_json = unambiguous_json(body);
     match claims.get("event") {
         Some(Value::String(s)) if s.as_bytes() == body => return Some(Binding::EventClaim),
-        Some(event) if body_json.as_ref() == Some(event) => return Some(Binding::EventClaim),
+        // A string claim binds the bytes only: never a body that is that string JSON-encoded.
+        Some(Value::String(_)) => {}
+        Some(event) if claims_exact && parsed_body.parsed().exact_value().is_some_and(|b| json::exact_eq(event, b)) => {
+            return Some(Binding::EventClaim);
+        }
         _ => {}
     }
-    if let Some(Value::Object(body_obj)) = &body_json {
+    if !claims_exact {
+        return None;
+    }
+    if let Some(Value::Object(body_obj)) = parsed_body.parsed().exact_value() {
         let carries = body_obj.contains_key("type")
-            && body_obj.iter().all(|(k, v)| claims.get(k) == Some(v))
+            && body_obj.iter().all(|(k, v)| claims.get(k).is_some_and(|c| json::exact_eq(c, v)))
             && claims.keys().all(|k| body_obj.contains_key(k) || REGISTERED_CLAIMS.contains(&k.as_str()));
         if carries {
             return Some(Binding::Claims);
         }
     }
     None
-}
-
-/// The body as JSON for the two JSON-equality bindings, or `None` when another parser could
-/// read it differently from this one: a duplicate key (serde_json keeps the last, many parsers
-/// the first) or an integer too large to be exact as the float it is read as (beyond 2^53).
-/// Such a body could "equal" the signed event here while the origin reads other values.
-fn unambiguous_json(body: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<Unambiguous>(body).ok().map(|u| u.0)
-}
-
-/// A [`Value`] whose objects have unique keys and whose numbers are exact.
-struct Unambiguous(Value);
-
-impl<'de> serde::Deserialize<'de> for Unambiguous {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(UnambiguousVisitor).map(Unambiguous)
-    }
-}
-
-struct UnambiguousVisitor;
-
-impl<'de> serde::de::Visitor<'de> for UnambiguousVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("JSON without duplicate keys or inexact numbers")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
-        // 2^53: past it, integral floats no longer stand for one integer.
-        if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
-            return Err(E::custom("an integer beyond 2^53"));
-        }
-        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("not a finite number"))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(String::from(v)))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(Unambiguous(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let Unambiguous(v) = map.next_value()?;
-            if out.insert(key, v).is_some() {
-                return Err(serde::de::Error::custom("a duplicate key"));
-            }
-        }
-        Ok(Value::Object(out))
-    }
 }
 
 fn decode_hex32(s: &str) -> Option<Vec<u8>> {

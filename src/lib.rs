@@ -29,8 +29,12 @@
 //! ```
 //!
 //! Modules, one concern each: [`headers`], [`timestamp`], [`signature`] (the list),
-//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy), [`keyflow`] (when to load, fetch or wait for keys), [`dedupe`] (forwarded once), [`delivery`] (queued delivery: retry and dead letters),
-//! [`event`] (the envelope), [`route`] (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point), [`error`] (codes).
+//! [`v1`] (HMAC), [`v1a`] (Ed25519), [`jwt`], [`jwks`], [`cache`] (JWKS cache policy),
+//! [`keyflow`] (when to load, fetch or wait for keys), [`event`] (the envelope), [`json`] (the
+//! body parsed once), [`tenant`] (binding JWKS-signed deliveries to this receiver), [`route`]
+//! (type → origin), [`endpoint`] (which URLs adapters may call), [`verifier`] (the entry point),
+//! [`evaluate`] (the checks as data), [`report`] (the narration), [`error`] (codes),
+//! [`dedupe`] (forwarded once), [`delivery`] (queued delivery: retry and dead letters).
 //! For senders (demos, tests, the playground): [`jwt_claims`] (the claims that bind a body to a
 //! JWT, per binding) and [`sample`] (sample events).
 
@@ -45,15 +49,19 @@ pub mod dedupe;
 pub mod delivery;
 pub mod endpoint;
 pub mod error;
+pub mod evaluate;
 pub mod event;
 pub mod headers;
+pub mod json;
 pub mod jwks;
 pub mod jwt;
 pub mod jwt_claims;
 pub mod keyflow;
+pub mod report;
 pub mod route;
 pub mod sample;
 pub mod signature;
+pub mod tenant;
 pub mod timestamp;
 pub mod v1;
 pub mod v1a;
@@ -65,13 +73,17 @@ pub mod verifier;
 struct ReadmeDoctests;
 
 pub use cache::CachePolicy;
-pub use error::{ConfigError, HeaderName, Rejection, error_body};
+pub use error::{CodeInfo, ConfigError, HeaderName, Rejection, error_body};
+pub use evaluate::Evaluation;
 pub use event::{CATALOG, Envelope, Event};
 pub use headers::WebhookHeaders;
 pub use jwks::Jwks;
 pub use keyflow::{KeyCache, KeyFlow, Next};
+pub use report::{ReportOptions, StepName};
 pub use signature::Scheme;
 pub use timestamp::DEFAULT_TOLERANCE_SECONDS;
 pub use v1::{MIN_SECRET_BYTES, Secret, sign_v1};
 pub use v1a::{PublicKey, SigningKey, sign_v1a};
-pub use verifier::{DEFAULT_MAX_BODY_BYTES, MatchedKey, PayloadRule, Report, Step, Verified, Verifier, needs_jwks};
+pub use verifier::{
+    DEFAULT_MAX_BODY_BYTES, MatchedKey, PayloadRule, Report, Step, Verified, Verifier, VerifierBuilder, needs_jwks,
+};

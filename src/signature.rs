@@ -12,9 +12,13 @@ use crate::error::Rejection;
 
 /// Most entries hookwall will look at in one header; more is refused, not truncated.
 pub const MAX_ENTRIES: usize = 32;
-/// Most `v1a` entries in one header. Each costs one Ed25519 check per trusted key, each hashing
-/// the whole body, so this bounds what a forged request can cost; senders put one per key.
-pub const MAX_V1A_ENTRIES: usize = 4;
+/// Most public-key entries (`v1a` and JWT together, duplicates included) in one header. A `v1a`
+/// entry costs one Ed25519 check per trusted key, each hashing the whole body, and a JWT one
+/// RSA check and a look at the body, so this bounds what a forged request can cost; senders
+/// put one per key.
+pub const MAX_ASYMMETRIC_ENTRIES: usize = 4;
+/// The cap on `v1a` entries: [`MAX_ASYMMETRIC_ENTRIES`], which JWT entries share.
+pub const MAX_V1A_ENTRIES: usize = MAX_ASYMMETRIC_ENTRIES;
 
 /// Signing schemes hookwall verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -61,6 +65,9 @@ pub enum Entry<'a> {
     },
     /// An unknown version, ignored.
     Unknown,
+    /// The same entry as the one at index `of` (same text, or same signature bytes): checked
+    /// once, there.
+    Duplicate { of: usize },
 }
 
 impl Entry<'_> {
@@ -71,13 +78,14 @@ impl Entry<'_> {
             Entry::V1a(_) => Some(Scheme::V1a),
             Entry::Jwt(_) => Some(Scheme::Jwt),
             Entry::Malformed { scheme } => Some(*scheme),
-            Entry::Unknown => None,
+            Entry::Unknown | Entry::Duplicate { .. } => None,
         }
     }
 }
 
 /// Splits and classifies the list. Fails only when there are more than [`MAX_ENTRIES`], or
-/// more than [`MAX_V1A_ENTRIES`] `v1a` entries.
+/// more than [`MAX_ASYMMETRIC_ENTRIES`] `v1a` and JWT entries. An entry equal to an earlier
+/// one is [`Entry::Duplicate`] (it still counts toward the caps).
 ///
 /// ```
 /// use hookwall::signature::{parse_list, Entry};
@@ -89,18 +97,25 @@ impl Entry<'_> {
 /// ```
 pub fn parse_list(header: &str) -> Result<Vec<(&str, Entry<'_>)>, Rejection> {
     let mut out = Vec::new();
-    let mut v1a = 0;
+    let mut asymmetric = 0;
     for raw in header.split(' ').filter(|s| !s.is_empty()) {
         if out.len() == MAX_ENTRIES {
             return Err(Rejection::TooManySignatures { limit: MAX_ENTRIES });
         }
         let entry = classify(raw);
-        if entry.scheme() == Some(Scheme::V1a) {
-            v1a += 1;
-            if v1a > MAX_V1A_ENTRIES {
-                return Err(Rejection::TooManySignatures { limit: MAX_V1A_ENTRIES });
+        if matches!(entry.scheme(), Some(Scheme::V1a | Scheme::Jwt)) {
+            asymmetric += 1;
+            if asymmetric > MAX_ASYMMETRIC_ENTRIES {
+                return Err(Rejection::TooManySignatures { limit: MAX_ASYMMETRIC_ENTRIES });
             }
         }
+        let same = |(r, e): &(&str, Entry<'_>)| {
+            *r == raw || (matches!(e, Entry::V1(_) | Entry::V1a(_) | Entry::Jwt(_)) && *e == entry)
+        };
+        let entry = match out.iter().position(same) {
+            Some(of) => Entry::Duplicate { of },
+            None => entry,
+        };
         out.push((raw, entry));
     }
     Ok(out)

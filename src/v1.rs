@@ -26,7 +26,9 @@ pub struct Secret {
 }
 
 impl Secret {
-    /// Parses `whsec_` + base64, or bare base64; padding optional.
+    /// Parses `whsec_` + base64, or bare base64; padding optional. As in the reference
+    /// `standardwebhooks` libraries, non-zero bits after the last byte of the base64 are
+    /// ignored (the same key, however the sender's encoder filled them).
     ///
     /// ```
     /// use hookwall::Secret;
@@ -41,7 +43,7 @@ impl Secret {
         if encoded.is_empty() {
             return Err(ConfigError::EmptySecret);
         }
-        let bytes = b64::decode_standard(encoded).ok_or(ConfigError::SecretNotBase64)?;
+        let bytes = b64::decode_secret(encoded).ok_or(ConfigError::SecretNotBase64)?;
         Self::from_bytes(&bytes)
     }
 

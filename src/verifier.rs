@@ -7,23 +7,23 @@
 //! person debugging an integration sees everything at once); its verdict is always the same
 //! as [`Verifier::verify`]'s.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::Serialize;
-use subtle::ConstantTimeEq;
 
-use crate::b64;
 use crate::error::Rejection;
+use crate::evaluate::{self, Evaluation, Mode};
 use crate::event::Envelope;
 use crate::headers::WebhookHeaders;
 use crate::jwks::Jwks;
-use crate::jwt::{self, JwtContext};
-use crate::signature::{self, Entry, Scheme};
-use crate::timestamp::{self, DEFAULT_TOLERANCE_SECONDS};
+use crate::report::{self, ReportOptions};
+use crate::signature::Scheme;
+use crate::timestamp::DEFAULT_TOLERANCE_SECONDS;
 use crate::v1::Secret;
-use crate::v1a::{self, PublicKey};
+use crate::v1a::PublicKey;
+
+pub use crate::report::{Fact, FactKind, Outcome, Report, Step, StepName};
 
 /// Default body cap, in bytes (256 KiB; the spec recommends events under 20 KB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
@@ -79,53 +79,6 @@ pub enum PayloadRule {
     Any,
 }
 
-/// One check of [`Verifier::verify_detailed`], as a person reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Step {
-    /// `body`, `headers`, `timestamp`, `signature`, `payload`.
-    pub name: &'static str,
-    /// Passed or not.
-    pub ok: bool,
-    /// The rejection code when it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<&'static str>,
-    /// One sentence: what was found, or what is wrong and what to do.
-    pub message: String,
-    /// Labelled details (skew, each entry, expected signatures, JWT header and claims).
-    pub facts: Vec<Fact>,
-}
-
-/// A labelled value in a [`Step`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fact {
-    pub label: String,
-    pub value: String,
-}
-
-/// Every step plus the verdict.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Report {
-    pub steps: Vec<Step>,
-    #[serde(serialize_with = "serialize_verdict")]
-    pub verdict: Result<Verified, Rejection>,
-}
-
-fn serialize_verdict<S: serde::Serializer>(v: &Result<Verified, Rejection>, s: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    #[serde(tag = "ok")]
-    enum Out<'a> {
-        #[serde(rename = "true")]
-        Ok { delivery: &'a Verified },
-        #[serde(rename = "false")]
-        Err { code: &'static str, message: String, status: u16 },
-    }
-    match v {
-        Ok(d) => Out::Ok { delivery: d },
-        Err(e) => Out::Err { code: e.code(), message: e.to_string(), status: e.http_status() },
-    }
-    .serialize(s)
-}
-
 /// Verifies deliveries. Configure once, call [`verify`](Verifier::verify) per request.
 ///
 /// ```
@@ -152,8 +105,21 @@ pub struct Verifier {
     jwks: Jwks,
     tolerance: u64,
     audience: Option<String>,
+    issuer: Option<String>,
+    tenant: TenantRules,
     max_body_bytes: usize,
     payload: PayloadRule,
+}
+
+/// How JWKS-verified deliveries are bound to this receiver (see [`Verifier::tenant_bound`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TenantRules {
+    /// A dotted path into the signed JSON body and the string it must hold.
+    pub field: Option<(String, String)>,
+    /// The operator asserted that the webhook URL carries a secret path.
+    pub secret_path: bool,
+    /// The operator accepts every tenant's deliveries.
+    pub any: bool,
 }
 
 /// Builds a [`Verifier`].
@@ -186,9 +152,40 @@ impl VerifierBuilder {
         self.0.tolerance = seconds;
         self
     }
-    /// Requires this `aud` in JWTs.
+    /// Requires this `aud` in JWTs. It binds JWT deliveries to this receiver (a `v1a` entry
+    /// carries no audience; bind those with [`tenant_field`](Self::tenant_field) or
+    /// [`secret_path_asserted`](Self::secret_path_asserted)).
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.0.audience = Some(audience.into());
+        self
+    }
+    /// Requires this `iss` in JWTs (`jwt_issuer_mismatch` otherwise). The issuer names the
+    /// sender, not the receiver, so it does not bind a delivery to this receiver by itself.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.0.issuer = Some(issuer.into());
+        self
+    }
+    /// Binds JWKS-verified deliveries to this receiver by a field of the signed JSON body:
+    /// `path` is dotted (`data.user_metadata.tenant`) and the field must be the string
+    /// `expected` (`tenant_mismatch`, 403, otherwise). Use a value only you put there (in
+    /// `user_metadata`, say): anyone can ask the sender to deliver their own events to your
+    /// URL, with metadata of their choosing, so a guessable value binds nothing.
+    pub fn tenant_field(mut self, path: impl Into<String>, expected: impl Into<String>) -> Self {
+        self.0.tenant.field = Some((path.into(), expected.into()));
+        self
+    }
+    /// Asserts that deliveries reach this verifier only through a webhook URL with a secret
+    /// path (at least [`MIN_SECRET_PATH_BITS`](crate::tenant::MIN_SECRET_PATH_BITS) bits; an
+    /// adapter checks its configured path with [`crate::tenant::secret_path_bits`] before
+    /// asserting it), so only whoever configured that URL can target it.
+    pub fn secret_path_asserted(mut self) -> Self {
+        self.0.tenant.secret_path = true;
+        self
+    }
+    /// Accepts JWKS-verified deliveries of any tenant: every project whose webhooks the JWKS
+    /// signs can deliver here. An explicit opt-out of the `tenant_unbound` default.
+    pub fn any_tenant(mut self) -> Self {
+        self.0.tenant.any = true;
         self
     }
     /// Body cap in bytes; default 256 KiB.
@@ -220,22 +217,6 @@ pub fn needs_jwks(signature_header: &str) -> bool {
         .any(|e| e.starts_with("v1a,") || (!e.contains(',') && e.bytes().filter(|&b| b == b'.').count() == 2))
 }
 
-type Trace<'t> = Option<&'t mut Vec<Step>>;
-
-fn record(trace: &mut Trace<'_>, name: &'static str, result: Result<String, &Rejection>, facts: Vec<Fact>) {
-    if let Some(steps) = trace {
-        let (ok, code, message) = match result {
-            Ok(m) => (true, None, m),
-            Err(e) => (false, Some(e.code()), e.to_string()),
-        };
-        steps.push(Step { name, ok, code, message, facts });
-    }
-}
-
-fn fact(label: impl Into<String>, value: impl Into<String>) -> Fact {
-    Fact { label: label.into(), value: value.into() }
-}
-
 impl Verifier {
     /// Starts a builder with the defaults (300 s tolerance, 256 KiB cap, no keys).
     pub fn builder() -> VerifierBuilder {
@@ -245,6 +226,8 @@ impl Verifier {
             jwks: Jwks::new(),
             tolerance: DEFAULT_TOLERANCE_SECONDS,
             audience: None,
+            issuer: None,
+            tenant: TenantRules::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             payload: PayloadRule::Event,
         })
@@ -270,6 +253,43 @@ impl Verifier {
         self.max_body_bytes
     }
 
+    /// The configured JWT audience.
+    pub fn audience(&self) -> Option<&str> {
+        self.audience.as_deref()
+    }
+
+    /// The configured JWT issuer.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// Whether a delivery verified with a JWKS key can be bound to this receiver: an audience,
+    /// a tenant field or a secret path is configured, or any tenant is accepted. When false,
+    /// every JWKS-verified delivery is refused `tenant_unbound`; adapters warn at configuration
+    /// time. (`v1` secrets and `whpk_` keys are bound by nature: only this receiver's sender
+    /// holds them.)
+    pub fn tenant_bound(&self) -> bool {
+        self.tenant.any || self.tenant.secret_path || self.tenant.field.is_some() || self.audience.is_some()
+    }
+
+    pub(crate) fn tenant_rules(&self) -> &TenantRules {
+        &self.tenant
+    }
+
+    pub(crate) fn payload_rule(&self) -> PayloadRule {
+        self.payload
+    }
+
+    pub(crate) fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// The Ed25519 keys a `v1a` entry is tried with, in order: `whpk_` keys, then the JWKS's.
+    pub(crate) fn ed25519_keys<'a>(&'a self, jwks: &'a Jwks) -> impl Iterator<Item = (MatchedKey, &'a PublicKey)> + 'a {
+        let whpk = self.public_keys.iter().enumerate().map(|(i, k)| (MatchedKey::PublicKey { index: i }, k));
+        whpk.chain(jwks.ed25519().map(|(kid, k)| (MatchedKey::Jwk { kid: kid.map(String::from) }, k)))
+    }
+
     /// Verifies one delivery: raw body bytes, `(name, value)` header pairs, `now` in Unix seconds.
     pub fn verify<'h, I, K, V>(&self, body: &[u8], headers: I, now: u64) -> Result<Verified, Rejection>
     where
@@ -277,13 +297,13 @@ impl Verifier {
         K: AsRef<[u8]>,
         V: AsRef<[u8]> + ?Sized + 'h,
     {
-        self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true, None)
+        self.decide(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true)
     }
 
     /// Like [`verify`](Self::verify), for headers the caller already found with
     /// [`WebhookHeaders::from_pairs`] (for example to decide whether JWKS keys are needed first).
     pub fn verify_headers(&self, body: &[u8], headers: &WebhookHeaders<'_>, now: u64) -> Result<Verified, Rejection> {
-        self.run(&self.jwks, body, || Ok(*headers), now, true, None)
+        self.decide(&self.jwks, body, || Ok(*headers), now, true)
     }
 
     /// Like [`verify_headers`](Self::verify_headers), with this JWKS in place of the configured
@@ -295,7 +315,7 @@ impl Verifier {
         headers: &WebhookHeaders<'_>,
         now: u64,
     ) -> Result<Verified, Rejection> {
-        self.run(jwks, body, || Ok(*headers), now, true, None)
+        self.decide(jwks, body, || Ok(*headers), now, true)
     }
 
     /// Checks body size, headers, timestamp and signatures only: the body is not parsed and
@@ -306,289 +326,55 @@ impl Verifier {
         K: AsRef<[u8]>,
         V: AsRef<[u8]> + ?Sized + 'h,
     {
-        self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, false, None)
+        self.decide(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, false)
     }
 
-    /// Like [`verify`](Self::verify), recording every step for a person to read.
+    /// Like [`verify`](Self::verify), with every step narrated for a person to read. The
+    /// verdict is always [`verify`](Self::verify)'s (both read it from one [`Evaluation`]).
+    /// Never contains an expected signature: see [`verify_detailed_with`](Self::verify_detailed_with).
     pub fn verify_detailed<'h, I, K, V>(&self, body: &[u8], headers: I, now: u64) -> Report
     where
         I: IntoIterator<Item = (K, &'h V)>,
         K: AsRef<[u8]>,
         V: AsRef<[u8]> + ?Sized + 'h,
     {
-        let mut steps = Vec::new();
-        let verdict = self.run(&self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true, Some(&mut steps));
-        Report { steps, verdict }
+        self.verify_detailed_with(body, headers, now, ReportOptions::default())
     }
 
-    fn run<'h>(
+    /// [`verify_detailed`](Self::verify_detailed) with [`ReportOptions`]: with
+    /// `reveal_expected_signatures`, each `v1` entry's step shows the signature each secret
+    /// expects. Only for someone who holds the secrets already (the playground, a local CLI):
+    /// for attacker-chosen input those are valid forgeries.
+    pub fn verify_detailed_with<'h, I, K, V>(&self, body: &[u8], headers: I, now: u64, options: ReportOptions) -> Report
+    where
+        I: IntoIterator<Item = (K, &'h V)>,
+        K: AsRef<[u8]>,
+        V: AsRef<[u8]> + ?Sized + 'h,
+    {
+        let eval = self.evaluate(body, headers, now);
+        report::narrate(self, &eval, body, options)
+    }
+
+    /// Every check of one delivery as data ([`Evaluation`]), evaluated exhaustively: every
+    /// entry, and past a stale timestamp or a failed signature. Its
+    /// [`verdict`](Evaluation::verdict) is [`verify`](Self::verify)'s.
+    pub fn evaluate<'h, I, K, V>(&self, body: &[u8], headers: I, now: u64) -> Evaluation<'h>
+    where
+        I: IntoIterator<Item = (K, &'h V)>,
+        K: AsRef<[u8]>,
+        V: AsRef<[u8]> + ?Sized + 'h,
+    {
+        evaluate::evaluate(self, &self.jwks, body, || WebhookHeaders::from_pairs(headers), now, true, Mode::Exhaustive)
+    }
+
+    fn decide<'h>(
         &self,
         jwks: &Jwks,
         body: &[u8],
         headers: impl FnOnce() -> Result<WebhookHeaders<'h>, Rejection>,
         now: u64,
         parse_payload: bool,
-        mut trace: Trace<'_>,
     ) -> Result<Verified, Rejection> {
-        let detailed = trace.is_some();
-        let mut first_error: Option<Rejection> = None;
-        // In detailed mode a failed step is recorded and the next ones still run.
-        macro_rules! fail {
-            ($e:expr) => {{
-                let e = $e;
-                if !detailed {
-                    return Err(e);
-                }
-                first_error.get_or_insert(e);
-            }};
-        }
-
-        let size = format!("{} bytes (limit {})", body.len(), self.max_body_bytes);
-        if body.len() > self.max_body_bytes {
-            let e = Rejection::BodyTooLarge { limit: self.max_body_bytes };
-            record(&mut trace, "body", Err(&e), alloc::vec![fact("size", size)]);
-            return Err(e);
-        }
-        record(&mut trace, "body", Ok(format!("{} bytes", body.len())), alloc::vec![fact("size", size)]);
-
-        let h = match headers() {
-            Ok(h) => h,
-            Err(e) => {
-                record(&mut trace, "headers", Err(&e), Vec::new());
-                return Err(e);
-            }
-        };
-        record(
-            &mut trace,
-            "headers",
-            Ok(String::from("webhook-id, webhook-timestamp and webhook-signature are present")),
-            alloc::vec![fact("webhook-id", h.id), fact("webhook-timestamp", h.timestamp)],
-        );
-
-        let ts = match timestamp::parse(h.timestamp) {
-            Ok(ts) => ts,
-            Err(e) => {
-                record(&mut trace, "timestamp", Err(&e), alloc::vec![fact("value", h.timestamp)]);
-                return Err(e);
-            }
-        };
-        let skew = format!("{} s (tolerance ±{} s)", i128::from(ts) - i128::from(now), self.tolerance);
-        let facts = alloc::vec![fact("signed at", h.timestamp), fact("now", format!("{now}")), fact("skew", skew)];
-        match timestamp::check(ts, now, self.tolerance) {
-            Ok(_) => record(&mut trace, "timestamp", Ok(String::from("within the tolerance")), facts),
-            Err(e) => {
-                record(&mut trace, "timestamp", Err(&e), facts);
-                fail!(e);
-            }
-        }
-
-        match self.check_signatures(jwks, &h, body, now, &mut trace) {
-            Ok((scheme, key)) => {
-                let event = if parse_payload { self.check_payload(body, &mut trace) } else { Ok(None) };
-                match (event, first_error) {
-                    (_, Some(e)) | (Err(e), None) => Err(e),
-                    (Ok(event), None) => Ok(Verified { id: String::from(h.id), timestamp: ts, scheme, key, event }),
-                }
-            }
-            Err(e) => {
-                if detailed {
-                    // Show what the body claims to be, marked as unverified.
-                    if let Ok(env) = Envelope::parse(body) {
-                        let mut facts = event_facts(&env);
-                        facts.insert(0, fact("note", "not verified: the signature check failed"));
-                        record(&mut trace, "payload", Ok(format!("event {} (unverified)", env.event_type)), facts);
-                    }
-                }
-                Err(first_error.unwrap_or(e))
-            }
-        }
-    }
-
-    /// Applies the [`PayloadRule`] to an authentic body.
-    fn check_payload(&self, body: &[u8], trace: &mut Trace<'_>) -> Result<Option<Envelope>, Rejection> {
-        match (Envelope::parse(body), self.payload) {
-            (Ok(env), _) => {
-                record(trace, "payload", Ok(format!("event {}", env.event_type)), event_facts(&env));
-                Ok(Some(env))
-            }
-            (Err(_), PayloadRule::Any) => {
-                record(trace, "payload", Ok(String::from("not an event envelope; accepted as is")), Vec::new());
-                Ok(None)
-            }
-            (Err(e), PayloadRule::Event) => {
-                record(trace, "payload", Err(&e), Vec::new());
-                Err(e)
-            }
-        }
-    }
-
-    /// Tries every supported entry with every trusted key of its scheme.
-    fn check_signatures(
-        &self,
-        jwks_keys: &Jwks,
-        h: &WebhookHeaders<'_>,
-        body: &[u8],
-        now: u64,
-        trace: &mut Trace<'_>,
-    ) -> Result<(Scheme, MatchedKey), Rejection> {
-        let entries = match signature::parse_list(h.signature) {
-            Ok(e) => e,
-            Err(e) => {
-                record(trace, "signature", Err(&e), Vec::new());
-                return Err(e);
-            }
-        };
-        let detailed = trace.is_some();
-        let mut content: Option<Vec<u8>> = None; // `id.ts.body`, built once if v1a needs it
-        // Each secret's MAC, computed once per delivery however many v1 entries the header lists
-        // (otherwise 32 wrong entries cost 32 passes over a body of up to the cap, per secret).
-        let mut macs: Vec<Option<[u8; 32]>> = alloc::vec![None; self.secrets.len()];
-        let mut jwt_error: Option<Rejection> = None;
-        let (mut tried, mut tried_asymmetric, mut keyless, mut malformed) = (false, false, false, false);
-        let mut matched: Option<(Scheme, MatchedKey)> = None;
-        let mut reported: Vec<&'static str> = Vec::new(); // codes the entry steps showed
-
-        for (index, (raw, entry)) in entries.iter().enumerate() {
-            let label = format!("entry {} ({})", index + 1, entry.scheme().map_or("ignored", Scheme::as_str));
-            let mut facts = Vec::new();
-            let mut found: Option<MatchedKey> = None;
-            let outcome: Result<String, Rejection> = match entry {
-                Entry::Unknown => {
-                    let version = raw.split_once(',').map_or(*raw, |(v, _)| v);
-                    Ok(format!("unknown version {version:?}, ignored as the spec requires"))
-                }
-                Entry::Malformed { scheme } => {
-                    malformed = true;
-                    facts.push(fact("problem", format!("{scheme} value is not base64 of the right length")));
-                    Err(Rejection::MalformedSignature)
-                }
-                Entry::V1(sig) => {
-                    keyless |= self.secrets.is_empty();
-                    for (i, secret) in self.secrets.iter().enumerate() {
-                        tried = true;
-                        let mac = *macs[i].get_or_insert_with(|| secret.mac(h.id, h.timestamp, body));
-                        if detailed {
-                            let expected = b64::encode_standard(&mac);
-                            facts.push(fact(format!("expected with secret #{}", i + 1), format!("v1,{expected}")));
-                        }
-                        if bool::from(mac.ct_eq(sig)) {
-                            found = Some(MatchedKey::Secret { index: i });
-                            break;
-                        }
-                    }
-                    if detailed {
-                        facts.insert(0, fact("received", *raw));
-                    }
-                    found
-                        .as_ref()
-                        .map(|k| format!("matches {k}"))
-                        .ok_or(Rejection::NoMatchingSignature { asymmetric: false })
-                }
-                Entry::V1a(sig) => {
-                    tried_asymmetric = true;
-                    let message = content.get_or_insert_with(|| v1a::signed_content(h.id, h.timestamp, body));
-                    let whpk =
-                        self.public_keys.iter().enumerate().map(|(i, k)| (MatchedKey::PublicKey { index: i }, k));
-                    let jwks = jwks_keys.ed25519().map(|(kid, k)| (MatchedKey::Jwk { kid: kid.map(String::from) }, k));
-                    let mut any_key = false;
-                    for (key_ref, key) in whpk.chain(jwks) {
-                        any_key = true;
-                        tried = true;
-                        if key.verify(message, sig) {
-                            found = Some(key_ref);
-                            break;
-                        }
-                        if detailed {
-                            facts.push(fact(key_ref.to_string(), "does not verify"));
-                        }
-                    }
-                    keyless |= !any_key;
-                    found
-                        .as_ref()
-                        .map(|k| format!("verifies with {k}"))
-                        .ok_or(Rejection::NoMatchingSignature { asymmetric: true })
-                }
-                Entry::Jwt(token) => {
-                    tried = true;
-                    if detailed {
-                        jwt_facts(token, &mut facts);
-                    }
-                    let cx = JwtContext { now, tolerance: self.tolerance, audience: self.audience.as_deref(), body };
-                    match jwt::verify(token, jwks_keys, &cx) {
-                        Ok(v) => {
-                            let msg =
-                                format!("RS256 verifies with JWKS key {}; body bound by {}", v.kid, v.binding.as_str());
-                            found = Some(MatchedKey::Jwk { kid: Some(v.kid) });
-                            Ok(msg)
-                        }
-                        Err(e) => {
-                            jwt_error.get_or_insert(e.clone());
-                            Err(e)
-                        }
-                    }
-                }
-            };
-            if detailed {
-                let name = "signature";
-                facts.insert(0, fact("entry", label));
-                match &outcome {
-                    Ok(m) => record(trace, name, Ok(m.clone()), facts),
-                    Err(e) => {
-                        reported.push(e.code());
-                        record(trace, name, Err(e), facts);
-                    }
-                }
-            }
-            if let (Some(key), Some(scheme)) = (found, entry.scheme()) {
-                // The first match is the verdict; detailed mode keeps going for the report only.
-                matched.get_or_insert((scheme, key));
-                if !detailed {
-                    break;
-                }
-            }
-        }
-        if let Some(m) = matched {
-            return Ok(m);
-        }
-        let verdict = if let Some(e) = jwt_error {
-            e
-        } else if tried {
-            Rejection::NoMatchingSignature { asymmetric: tried_asymmetric }
-        } else if keyless {
-            Rejection::NoKeyForScheme
-        } else if malformed {
-            Rejection::MalformedSignature
-        } else {
-            Rejection::NoSupportedSignature
-        };
-        // The entries' own steps already said it unless the overall verdict is something else
-        // (no entry at all, only unknown versions, a JWT error among other entries).
-        if !reported.contains(&verdict.code()) {
-            record(trace, "signature", Err(&verdict), alloc::vec![fact("entries", format!("{}", entries.len()))]);
-        }
-        Err(verdict)
-    }
-}
-
-fn event_facts(env: &Envelope) -> Vec<Fact> {
-    let mut facts = alloc::vec![fact("type", env.event_type.clone())];
-    if !env.is_known_type() {
-        facts.push(fact("catalog", "not a documented type; passed through untouched"));
-    }
-    for (name, value) in env.key_fields() {
-        facts.push(fact(name, value.as_str().map_or_else(|| value.to_string(), String::from)));
-    }
-    if let Some(meta) = env.user_metadata() {
-        facts.push(fact("user_metadata", meta.to_string()));
-    }
-    facts
-}
-
-fn jwt_facts(token: &str, facts: &mut Vec<Fact>) {
-    if let Ok(decoded) = jwt::decode(token) {
-        facts.push(fact("JWT header", serde_json::Value::Object(decoded.header.clone()).to_string()));
-        if let Ok(claims) = jwt::claims(&decoded) {
-            facts.push(fact("JWT claims (as sent)", serde_json::Value::Object(claims).to_string()));
-        }
+        evaluate::evaluate(self, jwks, body, headers, now, parse_payload, Mode::FirstFailure).into_verdict()
     }
 }

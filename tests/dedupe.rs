@@ -21,7 +21,7 @@ fn jwt_delivery(v: &Verifier, id: &str, body: &[u8]) -> hookwall::Verified {
 fn a_captured_jwt_resent_under_another_deliverys_id_gets_its_own_key() {
     let (key, _) = rsa_keys();
     let jwks = Jwks::parse(format!("{{\"keys\":[{}]}}", rsa_jwk(key, "k")).as_bytes()).unwrap();
-    let v = Verifier::builder().jwks(jwks).payload(PayloadRule::Any).build();
+    let v = Verifier::builder().jwks(jwks).payload(PayloadRule::Any).any_tenant().build();
     let genuine = br#"{"type":"batch.succeeded","data":{"id":"batch_victim"}}"#;
     let captured = br#"{"type":"batch.succeeded","data":{"id":"batch_other"}}"#;
     // The JWT does not sign webhook-id: the attacker re-sends a captured delivery under "msg_X".

@@ -32,7 +32,7 @@ fn jwks_doc() -> Jwks {
 }
 
 fn verifier() -> Verifier {
-    Verifier::builder().jwks(jwks_doc()).build()
+    Verifier::builder().jwks(jwks_doc()).any_tenant().build()
 }
 
 fn event() -> Value {
@@ -226,7 +226,7 @@ fn time_claims() {
     refused(&v, &mk(json!({"nbf": u64::MAX})), gemini_body(), ("jwt_not_yet_valid", 401));
     refused(&v, &mk(json!({"nbf": 1e300})), gemini_body(), ("jwt_not_yet_valid", 401));
     // The tolerance is the verifier's: a tighter one refuses sooner.
-    let tight = Verifier::builder().jwks(jwks_doc()).tolerance_seconds(10).build();
+    let tight = Verifier::builder().jwks(jwks_doc()).tolerance_seconds(10).any_tenant().build();
     refused(&tight, &mk(json!({"exp": NOW - 11})), gemini_body(), ("jwt_expired", 401));
     assert_eq!(code(run(&tight, &mk(json!({"exp": NOW - 10})), gemini_body())), "ok");
 }
@@ -375,7 +375,7 @@ fn jwks_keys_that_must_not_be_used_for_rs256() {
     ] {
         let set = jwks(&[&doc]);
         assert_eq!(set.skipped().first().map(|s| s.reason), Some(reason), "{doc}");
-        refused(&Verifier::builder().jwks(set).build(), &token, gemini_body(), ("unknown_kid", 401));
+        refused(&Verifier::builder().jwks(set).any_tenant().build(), &token, gemini_body(), ("unknown_kid", 401));
     }
     let mut no_kid = jwk.clone();
     no_kid.as_object_mut().unwrap().remove("kid");
@@ -392,7 +392,7 @@ fn a_jwt_error_is_the_verdict_even_beside_other_entries() {
     assert_eq!(err.code(), "jwt_expired");
     // Beside a valid v1 entry, the v1 entry verifies the delivery.
     let s = hookwall::Secret::parse(secret_1()).unwrap();
-    let v = Verifier::builder().secret(s.clone()).jwks(jwks_doc()).build();
+    let v = Verifier::builder().secret(s.clone()).jwks(jwks_doc()).any_tenant().build();
     let header = format!("{expired} {}", hookwall::sign_v1(&s, "m", NOW, gemini_body().as_bytes()));
     let ok = verify(&v, gemini_body().as_bytes(), "m", &NOW.to_string(), &header, NOW).unwrap();
     assert_eq!(ok.scheme, hookwall::Scheme::V1);
@@ -431,8 +431,59 @@ fn a_body_with_duplicate_keys_is_not_bound_by_json_equality() {
     // Integers beyond f64 precision compare equal after rounding.
     let t = sign_rs256(trusted(), "k1", &json!({"event": {"type": "x", "n": 1e23}, "iat": NOW})).unwrap();
     refused(&verifier(), &t, r#"{"type":"x","n":100000000000000000000001}"#, ("jwt_body_not_bound", 401));
-    // Exact numbers, floats below 2^53 and the largest u64 still bind.
-    let exact = json!({"type": "x", "a": 9_007_199_254_740_993_u64, "b": 1.5, "c": u64::MAX, "d": -3});
+    // Exact numbers and floats still bind.
+    let exact = json!({"type": "x", "a": 9_007_199_254_740_992_u64, "b": 1.5, "c": -0.0, "d": -3, "e": 0.1});
     let t = sign_rs256(trusted(), "k1", &json!({"event": exact, "iat": NOW})).unwrap();
     assert_eq!(code(run(&verifier(), &t, &exact.to_string())), "ok");
+}
+
+/// Number literals the sender never signed: each body reads as the same f64 as the claims, but
+/// an exact-decimal (or big-integer) parser at the origin reads another value.
+#[test]
+fn json_equality_compares_numbers_as_literals() {
+    let cases: &[(Value, &str)] = &[
+        (json!({"type": "x", "amount": 0.1}), r#"{"type":"x","amount":0.1000000000000000055511151231257827}"#),
+        (json!({"type": "x", "amount": 0.1}), r#"{"type":"x","amount":0.10}"#),
+        (json!({"type": "x", "amount": 0.0}), r#"{"type":"x","amount":-0.0}"#),
+        (json!({"type": "x", "amount": 1}), r#"{"type":"x","amount":1.0}"#),
+        (json!({"type": "x", "amount": 100}), r#"{"type":"x","amount":1e2}"#),
+        (json!({"type": "x", "amount": 0}), r#"{"type":"x","amount":-0}"#),
+    ];
+    for (signed, body) in cases {
+        let as_event = sign_rs256(trusted(), "k1", &json!({"event": signed, "iat": NOW})).unwrap();
+        let mut carrying = signed.clone();
+        carrying["iat"] = json!(NOW);
+        let as_claims = sign_rs256(trusted(), "k1", &carrying).unwrap();
+        for token in [&as_event, &as_claims] {
+            assert_eq!(code(run(&verifier(), token, &signed.to_string())), "ok", "the literal as signed binds");
+            refused(&verifier(), token, body, ("jwt_body_not_bound", 401));
+        }
+    }
+}
+
+#[test]
+fn integers_beyond_2_pow_53_are_not_bound_by_json_equality() {
+    for n in [9_007_199_254_740_993_u64, u64::MAX] {
+        let body = json!({"type": "x", "n": n});
+        let t = sign_rs256(trusted(), "k1", &json!({"event": body, "iat": NOW})).unwrap();
+        refused(&verifier(), &t, &body.to_string(), ("jwt_body_not_bound", 401));
+    }
+    let body = json!({"type": "x", "n": -9_007_199_254_740_993_i64});
+    let t = sign_rs256(trusted(), "k1", &json!({"event": body, "iat": NOW})).unwrap();
+    refused(&verifier(), &t, &body.to_string(), ("jwt_body_not_bound", 401));
+    // A body_sha256 claim still binds such a body: it binds the bytes.
+    let digest = Sha256::digest(body.to_string().as_bytes());
+    let t = sign_rs256(trusted(), "k1", &json!({"body_sha256": b64url(&digest), "iat": NOW})).unwrap();
+    assert_eq!(code(run(&verifier(), &t, &body.to_string())), "ok");
+}
+
+#[test]
+fn a_string_event_claim_binds_the_exact_bytes_only() {
+    let token = sign_rs256(trusted(), "k1", &json!({"event": gemini_body(), "iat": NOW})).unwrap();
+    assert_eq!(code(run(&verifier(), &token, gemini_body())), "ok");
+    // JSON.stringify(body): a JSON string whose value is the signed text.
+    let encoded = serde_json::to_string(gemini_body()).unwrap();
+    refused(&verifier(), &token, &encoded, ("jwt_body_not_bound", 401));
+    let short = sign_rs256(trusted(), "k1", &json!({"event": "hello", "iat": NOW})).unwrap();
+    refused(&verifier(), &short, r#""hello""#, ("jwt_body_not_bound", 401));
 }

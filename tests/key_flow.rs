@@ -26,7 +26,7 @@ fn doc(keys: &[u8]) -> String {
 }
 
 fn verifier() -> Verifier {
-    Verifier::builder().payload(PayloadRule::Any).build()
+    Verifier::builder().payload(PayloadRule::Any).any_tenant().build()
 }
 
 /// A `v1a` delivery signed at `ts` by key `n`.

@@ -34,6 +34,7 @@ fn build_both_verifier() -> Verifier {
         .secret(other_secret())
         .jwks(jwks(&[&jwk]))
         .payload(PayloadRule::Any)
+        .any_tenant()
         .build()
 }
 
@@ -134,6 +135,7 @@ proptest! {
         alter_body in any::<bool>(),
         envelope in any::<bool>(),
         rule_any in any::<bool>(),
+        tenancy in 0usize..4,
     ) {
         let body: &[u8] = if envelope { gemini_body().as_bytes() } else { b"\x00 not json" };
         let ts = NOW.to_string();
@@ -150,14 +152,32 @@ proptest! {
         let mut sent = body.to_vec();
         if alter_body { sent.push(b' '); }
         static EVENTS_ONLY: OnceLock<Verifier> = OnceLock::new();
-        let v = if rule_any { both_verifier() } else {
-            EVENTS_ONLY.get_or_init(|| Verifier::builder().secret(secret(secret_1())).secret(other_secret()).public_key(signing_key().public_key()).build())
+        static TENANTS: OnceLock<[Verifier; 3]> = OnceLock::new();
+        let tenants = TENANTS.get_or_init(|| {
+            let jwk = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}","kid":"p"}}"#, signing_key().public_key().to_jwk_x());
+            let base = Verifier::builder().secret(secret(secret_1())).jwks(jwks(&[&jwk]));
+            [
+                base.clone().build(), // JWKS deliveries unbound: tenant_unbound
+                base.clone().tenant_field("data.id", "batch_123456").build(),
+                base.tenant_field("data.id", "another_tenant").build(),
+            ]
+        });
+        let v = match (tenancy, rule_any) {
+            (1..=3, _) => &tenants[tenancy - 1],
+            (_, true) => both_verifier(),
+            (_, false) => EVENTS_ONLY.get_or_init(|| Verifier::builder().secret(secret(secret_1())).secret(other_secret()).public_key(signing_key().public_key()).build()),
         };
         let now = NOW.checked_add_signed(skew).unwrap();
         let h = [("webhook-id", "m"), ("webhook-timestamp", ts.as_str()), ("webhook-signature", header.as_str())];
         let plain = v.verify(&sent, h, now);
         let report = v.verify_detailed(&sent, h, now);
         prop_assert_eq!(&plain, &report.verdict);
+        let revealing = v.verify_detailed_with(&sent, h, now, hookwall::ReportOptions { reveal_expected_signatures: true });
+        prop_assert_eq!(&plain, &revealing.verdict);
+        prop_assert_eq!(&plain, &v.evaluate(&sent, h, now).verdict());
+        if let Err(e) = &plain {
+            prop_assert!(report.steps.iter().any(|s| !s.ok && s.code == Some(e.code())), "{:?}", report.steps);
+        }
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
     let jwks = Jwks::parse(doc.to_string().as_bytes()).unwrap();
     assert_eq!(jwks.keys().len(), 3);
     assert!(jwks.skipped().is_empty());
-    let v = Verifier::builder().jwks(jwks).build();
+    let v = Verifier::builder().jwks(jwks).any_tenant().build();
     let ts = NOW.to_string();
     for (i, k) in keys.iter().enumerate() {
         let sig = sign_v1a(k, "msg_jwks", NOW, gemini_body().as_bytes());
@@ -130,6 +130,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         .unwrap();
         let ok = Verifier::builder()
             .jwks(bare)
+            .any_tenant()
             .build()
             .verify(gemini_body().as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
@@ -138,6 +139,7 @@ fn v1a_key_from_seed_via_a_jwks_document() {
         let published = Jwks::parse(json!({"keys": [k.public_key().to_jwk("p")]}).to_string().as_bytes()).unwrap();
         let ok = Verifier::builder()
             .jwks(published)
+            .any_tenant()
             .build()
             .verify(gemini_body().as_bytes(), headers("msg_jwks", &ts, &sig), NOW)
             .unwrap();
@@ -162,7 +164,7 @@ fn v1a_and_v1_entries_in_one_header() {
 
 fn rsa_verifier() -> Verifier {
     // kid "k1" is the signer; "k2" is another trusted key that must not be confused with it.
-    Verifier::builder().jwks(jwks(&[&rsa_jwk(&rsa_keys().1, "k2"), &rsa_jwk(&rsa_keys().0, "k1")])).build()
+    Verifier::builder().jwks(jwks(&[&rsa_jwk(&rsa_keys().1, "k2"), &rsa_jwk(&rsa_keys().0, "k1")])).any_tenant().build()
 }
 
 fn claims_with(extra: Value) -> Value {
@@ -263,7 +265,7 @@ fn rs256_claims_built_by_the_core_verify_for_every_binding() {
         for body in bodies {
             let Ok(claims) = build(binding, body, &t) else { continue };
             let token = sign_rs256(&rsa_keys().0, "k1", &claims).unwrap();
-            let cx = JwtContext { now: NOW + 1, tolerance: 300, audience: None, body };
+            let cx = JwtContext { now: NOW + 1, tolerance: 300, audience: None, issuer: None, body };
             let ok = hookwall::jwt::verify(&token, &keys, &cx)
                 .unwrap_or_else(|e| panic!("{binding:?} {:?}: {e:?}", String::from_utf8_lossy(body)));
             assert_eq!(ok.binding, binding, "{:?}", String::from_utf8_lossy(body));
@@ -288,7 +290,7 @@ fn same_verdict(v: &Verifier, body: &[u8], h: [(&str, &str); 3], now: u64) -> ho
 }
 
 fn failing_steps(report: &hookwall::Report) -> Vec<(&'static str, Option<&'static str>)> {
-    report.steps.iter().filter(|s| !s.ok).map(|s| (s.name, s.code)).collect()
+    report.steps.iter().filter(|s| !s.ok).map(|s| (s.name.as_str(), s.code)).collect()
 }
 
 #[test]
@@ -302,13 +304,22 @@ fn detailed_report_valid_tampered_expired() {
     let valid = same_verdict(&v, gemini_body().as_bytes(), h, gemini_ts());
     assert!(valid.verdict.is_ok());
     assert!(failing_steps(&valid).is_empty());
-    let names: Vec<&str> = valid.steps.iter().map(|s| s.name).collect();
+    let names: Vec<&str> = valid.steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["body", "headers", "timestamp", "signature", "payload"]);
 
     let bad = same_verdict(&v, tampered.as_bytes(), h, gemini_ts());
     assert_eq!(failing_steps(&bad), [("signature", Some("no_matching_signature"))]);
     let sig_step = bad.steps.iter().find(|s| s.name == "signature").unwrap();
     let expected = sign_v1(&Secret::parse(secret_1()).unwrap(), gemini_id(), gemini_ts(), tampered.as_bytes());
+    // No oracle: the default report never holds the signature the secret expects.
+    let json = serde_json::to_string(&bad).unwrap();
+    assert!(!json.contains(expected.trim_start_matches("v1,")), "{json}");
+    assert!(!sig_step.facts.iter().any(|f| f.kind == hookwall::report::FactKind::ExpectedSignature));
+    // Only when the caller asks.
+    let reveal = hookwall::ReportOptions { reveal_expected_signatures: true };
+    let shown = v.verify_detailed_with(tampered.as_bytes(), h, gemini_ts(), reveal);
+    assert_eq!(shown.verdict, bad.verdict);
+    let sig_step = shown.steps.iter().find(|s| s.name == "signature").unwrap();
     assert!(sig_step.facts.iter().any(|f| f.label == "expected with secret #1" && f.value == expected), "{sig_step:?}");
 
     let expired = same_verdict(&v, gemini_body().as_bytes(), h, gemini_ts() + 301);
@@ -325,7 +336,11 @@ fn detailed_report_valid_tampered_expired() {
 #[test]
 fn detailed_report_for_v1a_and_jwt() {
     let sk = seed_key();
-    let v = Verifier::builder().public_key(sk.public_key()).jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")])).build();
+    let v = Verifier::builder()
+        .public_key(sk.public_key())
+        .jwks(jwks(&[&rsa_jwk(&rsa_keys().0, "k1")]))
+        .any_tenant()
+        .build();
     let ts = NOW.to_string();
     let v1a = sign_v1a(&sk, "m", NOW, gemini_body().as_bytes());
     let r = same_verdict(&v, gemini_body().as_bytes(), headers("m", &ts, &v1a), NOW);
@@ -382,4 +397,23 @@ fn v1_many_entries_any_position() {
     let too_many = vec![wrong; max + 1].join(" ");
     let err = verify(&v, body, "m", &NOW.to_string(), &too_many, NOW).unwrap_err();
     assert_eq!((err.code(), err.http_status()), ("too_many_signatures", 400));
+}
+
+/// A secret whose base64 has non-zero trailing bits (`...Dx==` for the bytes of `...Dw==`) is
+/// the same key to the reference library. Vector from node_modules/standardwebhooks (1.0):
+/// `new Webhook("whsec_AAECAwQFBgcICQoLDA0ODx==").sign("msg_1", new Date(1767225600000), '{"type":"ping"}')`.
+#[test]
+fn a_secret_with_non_zero_trailing_bits_is_the_same_key_as_in_standardwebhooks() {
+    let odd = Secret::parse("whsec_AAECAwQFBgcICQoLDA0ODx==").unwrap();
+    let canonical = Secret::parse("whsec_AAECAwQFBgcICQoLDA0ODw==").unwrap();
+    let body = br#"{"type":"ping"}"#;
+    let reference = "v1,HApYEtge76CD0qnuR9PG6/P+sG1T1CgXj6HFCbLZ/6Q=";
+    assert_eq!(sign_v1(&odd, "msg_1", 1_767_225_600, body), reference);
+    assert_eq!(sign_v1(&canonical, "msg_1", 1_767_225_600, body), reference);
+    let v = Verifier::builder().secret(odd).build();
+    let ts = "1767225600";
+    let h = [("webhook-id", "msg_1"), ("webhook-timestamp", ts), ("webhook-signature", reference)];
+    assert!(v.verify(body, h, 1_767_225_600).is_ok());
+    // Still refused: characters outside the alphabet.
+    assert_eq!(Secret::parse("whsec_AAECAwQFBgcICQoLDA0OD!==").unwrap_err().code(), "invalid_secret");
 }

@@ -364,7 +364,7 @@ fn v1a_sig() -> &'static str {
 
 #[test]
 fn gemini_v1a_rfc8032_key_via_jwks() {
-    let v = Verifier::builder().jwks(jwks(&[rfc8032_jwk()])).build();
+    let v = Verifier::builder().jwks(jwks(&[rfc8032_jwk()])).any_tenant().build();
     let ok = verify(&v, gemini_body().as_bytes(), gemini_id(), gemini_ts_text(), v1a_sig(), gemini_ts()).unwrap();
     assert_eq!(ok.scheme, hookwall::Scheme::V1a);
     assert_eq!(ok.key, hookwall::MatchedKey::Jwk { kid: Some("test-key-1".into()) });
@@ -384,7 +384,7 @@ fn rfc8032_seed_gives_the_published_key_and_signature() {
 
 #[test]
 fn gemini_v1a_negative_cases() {
-    let v = Verifier::builder().jwks(jwks(&[rfc8032_jwk()])).build();
+    let v = Verifier::builder().jwks(jwks(&[rfc8032_jwk()])).any_tenant().build();
     let body = gemini_body().as_bytes();
     let raw = v1a_sig().trim_start_matches("v1a,");
     for (sig, want) in [
@@ -400,7 +400,7 @@ fn gemini_v1a_negative_cases() {
     assert_eq!(code(verify(&v, body, gemini_id(), "1674087232", v1a_sig(), gemini_ts())), "no_matching_signature");
     // A key of another curve under the same kid is skipped, so nothing can verify.
     let x25519 = rfc8032_jwk().replace("Ed25519", "X25519");
-    let skipped = Verifier::builder().jwks(jwks(&[&x25519])).build();
+    let skipped = Verifier::builder().jwks(jwks(&[&x25519])).any_tenant().build();
     assert_eq!(
         code(verify(&skipped, body, gemini_id(), gemini_ts_text(), v1a_sig(), gemini_ts())),
         "no_key_for_scheme"
@@ -423,7 +423,7 @@ fn gemini_v1a_rfc8032_key_via_whpk() {
 fn v1a_tries_every_jwks_key() {
     let other = hookwall::SigningKey::from_seed(&[9; 32]).public_key().to_jwk_x();
     let decoy = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{other}","kid":"decoy"}}"#);
-    let v = Verifier::builder().jwks(jwks(&[&decoy, rfc8032_jwk()])).build();
+    let v = Verifier::builder().jwks(jwks(&[&decoy, rfc8032_jwk()])).any_tenant().build();
     assert!(verify(&v, gemini_body().as_bytes(), gemini_id(), gemini_ts_text(), v1a_sig(), gemini_ts()).is_ok());
 }
 

@@ -24,6 +24,17 @@ fn body(size: usize) -> Vec<u8> {
     b
 }
 
+/// An event whose `data` is `size` bytes of small JSON values: the costliest body to parse.
+fn dense_body(size: usize) -> Vec<u8> {
+    let mut b = br#"{"type":"batch.succeeded","data":{"l":["#.to_vec();
+    let item = br#"{"a":[1,2.5,"s",null]},"#;
+    while b.len() + item.len() + 4 < size {
+        b.extend_from_slice(item);
+    }
+    b.extend_from_slice(br#"0]}}"#);
+    b
+}
+
 fn secret(seed: u8) -> Secret {
     Secret::from_bytes(&[seed; 32]).unwrap()
 }
@@ -114,6 +125,53 @@ fn bench(c: &mut Criterion) {
     assert_eq!(three_keys.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
     w.bench_function("v1a/256KiB/4-wrong-entries/3-jwks-keys", |bn| {
         bn.iter(|| three_keys.verify(black_box(&big), black_box(h), NOW).unwrap_err())
+    });
+
+    // Every scheme at once against a receiver that trusts everything: 2 secrets, 3 Ed25519
+    // JWKS keys and the RSA key. The body is at the cap and made of many small JSON values
+    // (the costliest to parse); 28 wrong v1 entries, 2 wrong v1a entries and 2 distinct JWTs
+    // with genuine signatures that bind another body (so each gets past RSA to the binding).
+    let dense = dense_body(hookwall::DEFAULT_MAX_BODY_BYTES);
+    let mut keys: Vec<_> = sks.iter().enumerate().map(|(i, k)| k.public_key().to_jwk(&format!("k{i}"))).collect();
+    keys.push(jwk.clone());
+    let all_jwks = Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap();
+    let everything = Verifier::builder().secret(secret(1)).secret(secret(2)).jwks(all_jwks).build();
+    let mut entries = vec![format!("v1,{}", "A".repeat(43) + "="); hookwall::signature::MAX_ENTRIES - 4];
+    for seed in [98u8, 99] {
+        entries.push(sign_v1a(&SigningKey::from_seed(&[seed; 32]), ID, NOW, &dense));
+    }
+    for n in 0..2u64 {
+        let claims = serde_json::json!({"type": "x", "body_sha256": "A".repeat(43), "iat": NOW, "exp": NOW + 300 + n});
+        entries.push(sign_rs256(&key, "r", &claims).unwrap());
+    }
+    let all = entries.join(" ");
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", all.as_str())];
+    assert_eq!(everything.verify(&dense, h, NOW).unwrap_err().code(), "jwt_body_not_bound");
+    w.bench_function("all-schemes/256KiB-dense/28-v1+2-v1a+2-signed-jwt", |bn| {
+        bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap_err())
+    });
+    let wrong_v1a: Vec<String> =
+        (90u8..94).map(|seed| sign_v1a(&SigningKey::from_seed(&[seed; 32]), ID, NOW, &dense)).collect();
+    let mut entries = vec![format!("v1,{}", "A".repeat(43) + "="); hookwall::signature::MAX_ENTRIES - 4];
+    entries.extend(wrong_v1a);
+    let all = entries.join(" ");
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", all.as_str())];
+    assert_eq!(everything.verify(&dense, h, NOW).unwrap_err().code(), "no_matching_signature");
+    w.bench_function("all-schemes/256KiB-dense/28-v1+4-v1a", |bn| {
+        bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap_err())
+    });
+    // Valid deliveries of the same body, for scale.
+    let sig = sign_v1(&secret(1), ID, NOW, &dense);
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
+    assert!(everything.verify(&dense, h, NOW).is_ok());
+    w.bench_function("valid-v1/256KiB-dense", |bn| {
+        bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap())
+    });
+    let sig = sign_v1a(&sks[2], ID, NOW, &dense);
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
+    assert!(everything.verify(&dense, h, NOW).is_ok());
+    w.bench_function("valid-v1a/256KiB-dense/3rd-key", |bn| {
+        bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap())
     });
     w.finish();
 }

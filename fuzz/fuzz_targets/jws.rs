@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(decoded) = hookwall::jwt::decode(token) {
             let _ = hookwall::jwt::claims(&decoded);
         }
-        let cx = JwtContext { now: 1_767_225_600, tolerance: 300, audience: Some("aud"), body: data };
+        let cx = JwtContext { now: 1_767_225_600, tolerance: 300, audience: Some("aud"), issuer: None, body: data };
         // k1 is too small and nobody holds k2's private key, so nothing may ever verify.
         assert!(verify(token, jwks, &cx).is_err());
     }

@@ -1,6 +1,7 @@
 //! The whole entry point: body, id, timestamp and signature from the input (split at 0xFF),
-//! with a real secret and Ed25519 key configured. Never panics; verify and verify_detailed
-//! agree; nothing but a correct signature verifies.
+//! with a real secret and Ed25519 key configured. Never panics; verify, verify_detailed (with
+//! and without revealed signatures) and evaluate agree on the whole verdict; nothing but a
+//! correct signature verifies.
 #![no_main]
 use std::sync::OnceLock;
 
@@ -15,6 +16,7 @@ fn verifier() -> &'static Verifier {
             .secret(Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap())
             .jwks(jwks)
             .payload(PayloadRule::Any)
+            .any_tenant()
             .build()
     })
 }
@@ -31,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
     let now = 1_614_265_330;
     let plain = verifier().verify(body, headers, now);
     let detailed = verifier().verify_detailed(body, headers, now);
-    assert_eq!(plain.as_ref().map(|d| d.id.clone()).map_err(|e| e.code()), detailed.verdict.as_ref().map(|d| d.id.clone()).map_err(|e| e.code()));
+    assert_eq!(plain, detailed.verdict);
+    let revealing = verifier().verify_detailed_with(body, headers, now, hookwall::ReportOptions { reveal_expected_signatures: true });
+    assert_eq!(plain, revealing.verdict);
+    assert_eq!(plain, verifier().evaluate(body, headers, now).verdict());
     if let Ok(d) = plain {
         // Anything that verifies must carry the v1 signature of the secret (or the v1a of the key).
         let secret = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();

@@ -575,7 +575,7 @@ fn verify_names_the_failing_step_and_reports_json() {
 
     let o = run(&[&args[..], &["--now", "1001", "--format", "json"]].concat(), None);
     let report: Value = serde_json::from_str(&out(&o)).unwrap();
-    assert_eq!(report["verdict"]["ok"], "true", "{report}");
+    assert_eq!(report["verdict"]["ok"], true, "{report}");
     assert_eq!(report["verdict"]["delivery"]["id"], "msg_old", "{report}");
     assert!(report["steps"].as_array().unwrap().iter().all(|s| s["ok"] == true), "{report}");
 
@@ -669,9 +669,9 @@ fn send_with_every_key_kind_is_verified_by_the_core() {
     let only_jwt = {
         let mut rsa_only = serde_json::from_slice::<Value>(&std::fs::read(d.join("jwks.json")).unwrap()).unwrap();
         rsa_only["keys"].as_array_mut().unwrap().truncate(1);
-        Verifier::builder().jwks(Jwks::parse(rsa_only.to_string().as_bytes()).unwrap()).build()
+        Verifier::builder().jwks(Jwks::parse(rsa_only.to_string().as_bytes()).unwrap()).any_tenant().build()
     };
-    let all = Verifier::builder().jwks(jwks).build();
+    let all = Verifier::builder().jwks(jwks).any_tenant().build();
     for (name, verifier, scheme) in
         [("v1", only_v1, "v1"), ("v1a", only_v1a, "v1a"), ("jwt", only_jwt, "jwt"), ("jwks", all, "v1a")]
     {
@@ -748,7 +748,8 @@ fn send_exits_non_zero_when_the_receiver_refuses() {
     let d = dir("tamper-jwt");
     let (pem, jwks) = (d.join("k.pem"), d.join("jwks.json"));
     ok(run(&["keygen", "--kind", "rsa", "--kid", "t1", "--key-out", p(&pem), "--jwks-out", p(&jwks)], None));
-    let jwt_verifier = Verifier::builder().jwks(Jwks::parse(&std::fs::read(&jwks).unwrap()).unwrap()).build();
+    let jwt_verifier =
+        Verifier::builder().jwks(Jwks::parse(&std::fs::read(&jwks).unwrap()).unwrap()).any_tenant().build();
     let (url, rx) = receiver(jwt_verifier, 2);
     let send = |extra: &[&str]| {
         run(&[&["send", "batch.succeeded", "--to", &url, "--jwt-key", p(&pem), "--kid", "t1"], extra].concat(), None)

@@ -8,8 +8,8 @@
 //! are thrown as a JSON string `{"code", "message"}`.
 
 use hookwall::{
-    CATALOG, CachePolicy, ConfigError, Jwks, KeyCache, KeyFlow, Next, PayloadRule, PublicKey, Rejection, Secret,
-    SigningKey, Verified, Verifier,
+    CATALOG, CachePolicy, ConfigError, Jwks, KeyCache, KeyFlow, Next, PayloadRule, PublicKey, Rejection, ReportOptions,
+    Secret, SigningKey, Verified, Verifier,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -76,6 +76,16 @@ struct Config {
     jwks: Option<Value>,
     tolerance_seconds: Option<u64>,
     audience: Option<String>,
+    /// Required JWT `iss`.
+    issuer: Option<String>,
+    /// `[path, value]`: a signed body field binding JWKS-verified deliveries to this receiver.
+    tenant_field: Option<(String, String)>,
+    /// The webhook URL carries a secret path (checked by the caller).
+    #[serde(default)]
+    secret_path_asserted: bool,
+    /// Accept JWKS-verified deliveries of any tenant (explicit opt-out).
+    #[serde(default)]
+    any_tenant: bool,
     max_body_bytes: Option<usize>,
     /// "event" (default) or "any".
     payload: Option<String>,
@@ -96,7 +106,8 @@ pub struct WasmVerifier {
 
 #[wasm_bindgen]
 impl WasmVerifier {
-    /// `config`: JSON `{secrets?, publicKeys?, jwks?, toleranceSeconds?, audience?, maxBodyBytes?, payload?}`.
+    /// `config`: JSON `{secrets?, publicKeys?, jwks?, toleranceSeconds?, audience?, issuer?,
+    /// tenantField?: [path, value], secretPathAsserted?, anyTenant?, maxBodyBytes?, payload?}`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str) -> Result<WasmVerifier, JsValue> {
         let c: Config = serde_json::from_str(config).map_err(|e| bad_argument(&format!("invalid options: {e}")))?;
@@ -115,6 +126,18 @@ impl WasmVerifier {
         }
         if let Some(a) = c.audience {
             b = b.audience(a);
+        }
+        if let Some(i) = c.issuer {
+            b = b.issuer(i);
+        }
+        if let Some((path, value)) = c.tenant_field {
+            b = b.tenant_field(path, value);
+        }
+        if c.secret_path_asserted {
+            b = b.secret_path_asserted();
+        }
+        if c.any_tenant {
+            b = b.any_tenant();
         }
         if let Some(m) = c.max_body_bytes {
             b = b.max_body_bytes(m);
@@ -164,11 +187,29 @@ impl WasmVerifier {
         verdict(self.inner.verify(body, pairs(&headers), seconds(now)))
     }
 
-    /// Every check with every step recorded: JSON `{steps: [...], verdict: {...}}`.
+    /// Every check with every step recorded: JSON `{steps: [...], verdict: {ok, ...}}`.
+    /// `reveal` (default false) adds the signature each secret expects to `v1` entries: only for
+    /// someone who holds the secrets (the playground); for attacker-chosen input those are
+    /// valid forgeries, so never return or log a revealing report from a request handler.
     #[wasm_bindgen(js_name = verifyDetailed)]
-    pub fn verify_detailed(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
-        let report = self.inner.verify_detailed(body, pairs(&headers), seconds(now));
+    pub fn verify_detailed(&self, body: &[u8], headers: Vec<String>, now: f64, reveal: Option<bool>) -> String {
+        let options = ReportOptions { reveal_expected_signatures: reveal.unwrap_or(false) };
+        let report = self.inner.verify_detailed_with(body, pairs(&headers), seconds(now), options);
         serde_json::to_string(&report).unwrap_or_default()
+    }
+
+    /// [`verify_detailed`](Self::verify_detailed) with expected signatures revealed (the
+    /// playground, where the user typed the secret).
+    #[wasm_bindgen(js_name = verifyDetailedRevealing)]
+    pub fn verify_detailed_revealing(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
+        self.verify_detailed(body, headers, now, Some(true))
+    }
+
+    /// Whether JWKS-verified deliveries can be accepted (an audience, tenant field or secret
+    /// path is configured, or any tenant): adapters warn at configuration time when false.
+    #[wasm_bindgen(js_name = tenantBound)]
+    pub fn tenant_bound(&self) -> bool {
+        self.inner.tenant_bound()
     }
 }
 
@@ -309,14 +350,16 @@ impl WasmKeyCache {
         self.cache.fetch_failed(seconds(now));
     }
 
-    /// The report of [`WasmVerifier::verify_detailed`], with the keys the cache holds now.
+    /// The report of [`WasmVerifier::verify_detailed`], with the keys the cache holds now
+    /// (`reveal` as there, default false).
     #[wasm_bindgen(js_name = verifyDetailed)]
-    pub fn verify_detailed(&self, body: &[u8], headers: Vec<String>, now: f64) -> String {
+    pub fn verify_detailed(&self, body: &[u8], headers: Vec<String>, now: f64, reveal: Option<bool>) -> String {
         let mut v = self.verifier.clone();
         if let Some(keys) = self.cache.keys(seconds(now)) {
             v.set_jwks(keys.clone());
         }
-        serde_json::to_string(&v.verify_detailed(body, pairs(&headers), seconds(now))).unwrap_or_default()
+        let options = ReportOptions { reveal_expected_signatures: reveal.unwrap_or(false) };
+        serde_json::to_string(&v.verify_detailed_with(body, pairs(&headers), seconds(now), options)).unwrap_or_default()
     }
 }
 
@@ -336,6 +379,13 @@ pub fn catalog() -> String {
 #[wasm_bindgen(js_name = rejectionCodes)]
 pub fn rejection_codes() -> String {
     json!(Rejection::CODES).to_string()
+}
+
+/// The rejection registry: JSON array of `{code, status, depends_on_keys, retryable}` (for
+/// generating the npm `WebhookErrorCode` union).
+#[wasm_bindgen(js_name = rejectionRegistry)]
+pub fn rejection_registry() -> String {
+    json!(Rejection::REGISTRY).to_string()
 }
 
 /// The crate version.
