@@ -300,11 +300,25 @@ pub enum ConfigError {
     /// The JWKS parses but holds no key hookwall can use (RSA of 2048 to 8192 bits, Ed25519).
     JwksNoUsableKey,
     /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an allowed URL
-    /// ([`crate::endpoint::is_allowed`]).
+    /// ([`crate::endpoint::is_allowed`]) or a `service:NAME` binding ([`crate::route::Target`]).
     InvalidRoutes,
 }
 
 impl ConfigError {
+    /// Every code a configuration error can carry (adapters generate their code lists from it).
+    pub const CODES: &'static [&'static str] = &[
+        "empty_secret",
+        "invalid_secret",
+        "secret_too_short",
+        "invalid_public_key",
+        "invalid_signing_key",
+        "invalid_jwks",
+        "jwks_too_large",
+        "jwks_too_many_keys",
+        "jwks_no_usable_key",
+        "invalid_routes",
+    ];
+
     /// The stable snake_case code.
     pub const fn code(&self) -> &'static str {
         match self {
@@ -345,7 +359,7 @@ impl fmt::Display for ConfigError {
             ConfigError::JwksTooManyKeys { limit } => write!(f, "the JWKS lists more than {limit} keys"),
             ConfigError::JwksNoUsableKey => f.write_str("the JWKS holds no usable signing key (RSA of 2048 to 8192 bits, or Ed25519)"),
             ConfigError::InvalidRoutes => f.write_str(
-                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost)",
+                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost) or service:NAME (a Fetcher binding)",
             ),
         }
     }

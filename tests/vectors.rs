@@ -433,3 +433,21 @@ fn no_key_for_scheme() {
     let err = verify(&v, gemini_body().as_bytes(), gemini_id(), gemini_ts_text(), v1a_sig(), gemini_ts()).unwrap_err();
     assert_eq!(err.code(), "no_key_for_scheme");
 }
+
+#[test]
+fn config_error_codes_list_every_variant() {
+    use hookwall::ConfigError as E;
+    let all = [
+        E::EmptySecret,
+        E::SecretNotBase64,
+        E::SecretTooShort { bytes: 1 },
+        E::InvalidPublicKey,
+        E::InvalidSigningKey,
+        E::InvalidJwks,
+        E::JwksTooLarge { limit: 1 },
+        E::JwksTooManyKeys { limit: 1 },
+        E::JwksNoUsableKey,
+        E::InvalidRoutes,
+    ];
+    assert_eq!(all.map(|e| e.code()).as_slice(), E::CODES);
+}

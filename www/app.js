@@ -370,6 +370,8 @@ function readForm({ split }) {
     publicKeys: keys.publicKeys,
     toleranceSeconds: Number(tolerance),
     payload: $("v-event").checked ? "event" : "any",
+    // A local check of a delivery the user holds: which project it is for is theirs to judge.
+    anyTenant: true,
   };
   if ($("v-jwks").value.trim()) config.jwks = $("v-jwks").value.trim();
   return { headers: parsed.headers, body, config, nowOverride: nowText !== "", now: nowText ? Number(nowText) : clock(), ms };
@@ -404,14 +406,15 @@ function verify({ user = false, live = false, force = false } = {}) {
   }
   let report, diagnosis = null;
   try {
-    report = JSON.parse(verifier.verifyDetailed(form.body, form.headers.flat(), form.now));
+    // The person reading this typed the secrets: the report may show the expected signatures.
+    report = JSON.parse(verifier.verifyDetailed(form.body, form.headers.flat(), form.now, true));
     if (["no_matching_signature", "jwt_body_not_bound"].includes(report.verdict.code)) diagnosis = diagnose(form);
   } finally {
     verifier.free();
   }
   renderReport(out, report, { ...form, diagnosis });
   const v = report.verdict;
-  announce(out, v.ok === "true" ? `Verified: ${v.delivery.id}.` : `Rejected: ${$("verdict").dataset.headline}`);
+  announce(out, v.ok === true ? `Verified: ${v.delivery.id}.` : `Rejected: ${$("verdict").dataset.headline}`);
   if (user) reveal($("verdict"));
 }
 
@@ -478,7 +481,7 @@ function advice(step, cx) {
   switch (step.code) {
     case "no_matching_signature":
       if (cx.diagnosis) tips.push(`The body ${cx.diagnosis.how} verifies with ${cx.diagnosis.key}: ${cx.diagnosis.why}.`);
-      else if (step.facts.some((f) => f.label.startsWith("expected with"))) {
+      else if (step.facts.some((f) => f.kind === "expected_signature")) {
         tips.push("Compare the expected signature with the received one. They differ when the secret is not this endpoint's, or when the body, webhook-id or webhook-timestamp is not byte for byte what was signed: re-serialized or pretty-printed JSON, changed line endings or an added newline all change the signature.");
       } else {
         tips.push("Check that the public key or JWKS is the sender's current one, and that the body, webhook-id and webhook-timestamp are exactly as received.");
@@ -521,7 +524,7 @@ function advice(step, cx) {
 }
 
 function stepTitle(step) {
-  const entry = step.facts.find((f) => f.label === "entry");
+  const entry = step.facts.find((f) => f.kind === "entry");
   const base = STEP_TITLES[step.name] ?? step.name;
   return entry ? `${base}, ${entry.value}` : base;
 }
@@ -529,7 +532,7 @@ function stepTitle(step) {
 /** The headline: the verdict, and for a rejection the likely cause in one sentence. */
 function headline(report, cx) {
   const v = report.verdict;
-  if (v.ok === "true") {
+  if (v.ok === true) {
     const d = v.delivery;
     return el("p", { class: "verdict ok", id: "verdict", "data-ok": "true", tabindex: "-1" }, "✓ Verified: ",
       el("code", {}, d.id), ` signed with ${d.scheme} (${describeKey(d.key)})${d.event ? `, event ${d.event.type}` : ""}.`);
@@ -558,27 +561,28 @@ function headline(report, cx) {
   return node;
 }
 
-const TIME_FACTS = new Set(["signed at", "now", "webhook-timestamp", "value"]);
+// Facts holding Unix seconds, by the core's machine-readable kind.
+const TIME_FACTS = new Set(["signed_at", "now"]);
 
 function factValue(step, f) {
   const dd = el("dd", {}, el("code", {}, f.value));
-  if (TIME_FACTS.has(f.label) && /^\d+$/.test(f.value) && (step.name === "timestamp" || step.name === "headers")) {
+  if ((TIME_FACTS.has(f.kind) || (f.kind === "header" && f.label === "webhook-timestamp")) && /^\d+$/.test(f.value)) {
     const w = when(Number(f.value));
     if (w) dd.append(el("span", { class: "when" }, ` ${w}`));
   }
-  if (f.label.startsWith("JWT claims")) {
+  if (f.kind === "jwt_claims") {
     try {
       const claims = JSON.parse(f.value);
       const times = ["iat", "nbf", "exp"].filter((k) => Number.isSafeInteger(claims[k])).map((k) => `${k} ${when(claims[k])}`);
       if (times.length) dd.append(el("span", { class: "when" }, ` ${times.join("; ")}`));
     } catch {}
   }
-  if (f.label.startsWith("expected with") || f.label === "received") dd.append(" ", copyButton(f.value, f.label === "received" ? "the received signature" : `the signature ${f.label}`));
+  if (f.kind === "expected_signature" || f.kind === "received") dd.append(" ", copyButton(f.value, f.kind === "received" ? "the received signature" : `the signature ${f.label}`));
   return dd;
 }
 
 function renderReport(out, report, cx) {
-  const ok = report.verdict.ok === "true";
+  const ok = report.verdict.ok === true;
   let text = null;
   try {
     text = decoder.decode(cx.body);
@@ -589,29 +593,29 @@ function renderReport(out, report, cx) {
   for (const step of report.steps) {
     // The core shows what a body claims to be even when its signature failed (a "note" fact):
     // information, not a pass, so it is drawn neutral rather than green.
-    const unverified = step.ok && step.name === "payload" && step.facts.some((f) => f.label === "note");
+    const unverified = step.ok && step.name === "payload" && step.facts.some((f) => f.kind === "unverified");
     // A delivery passes when any entry verifies (a rotation sends one entry per secret), so once
     // the core's verdict is a pass, an entry that matched no key is drawn as "not used", not red.
     const unused = ok && !step.ok && step.name === "signature";
-    // An entry no key was tried on is not a second failure: the core lists a fact per key it
-    // tried (an expected signature, or a key that did not verify), so such an entry has only
-    // its "entry" and "received" facts.
-    const untried = !ok && !step.ok && step.name === "signature" && step.code === "no_matching_signature" &&
-      step.facts.some((f) => f.label === "entry") && step.facts.every((f) => f.label === "entry" || f.label === "received");
-    const state = unused || unverified || untried ? "info" : step.ok ? "ok" : "fail";
+    // An entry no key of its scheme could check: the core marks it `no_key_for_scheme`. It is
+    // the failure when that is the verdict; beside another entry's failure it is only a note.
+    const untried = !ok && !step.ok && step.name === "signature" && step.code === "no_key_for_scheme" &&
+      step.facts.some((f) => f.kind === "entry");
+    const state = unused || unverified || (untried && report.verdict.code !== "no_key_for_scheme") ? "info" : step.ok ? "ok" : "fail";
     const facts = el("dl", {});
     for (const f of step.facts) {
-      if (f.label === "entry") continue;
+      if (f.kind === "entry") continue;
       facts.append(el("dt", {}, f.label), factValue(step, f));
     }
     const tips = state === "fail" ? advice(step, cx) : [];
-    const suffix = state === "fail" ? " failed" : unused ? " not used (another entry verified)" : untried ? ` not checked${noKeys ? " (no secret or key entered)" : " (no key for its scheme)"}` : "";
+    const notChecked = ` not checked${noKeys ? " (no secret or key entered)" : " (no key for its scheme)"}`;
+    const suffix = untried ? notChecked : state === "fail" ? " failed" : unused ? " not used (another entry verified)" : "";
     const item = el("li", { class: `step ${state}`, "data-step": step.name, "data-ok": String(step.ok), "data-state": state },
       el("span", { class: "mark", "aria-hidden": "true" }, { ok: "✓", fail: "✗", info: "?" }[state]),
       el("span", { class: "sr-only" }, { ok: "Passed. ", fail: "Failed. ", info: "Note. " }[state]),
       el("strong", {}, `${stepTitle(step)}${suffix}: `),
       untried ? "no key of its scheme was there to check it against" : step.message,
-      step.code && !untried ? el("span", { class: "code" }, ` (${step.code})`) : "",
+      step.code && state === "fail" ? el("span", { class: "code" }, ` (${step.code})`) : "",
       facts.childElementCount ? facts : "",
       ...tips.map((t) => el("p", { class: "tip" }, "What to do: ", t)));
     if (step.name === "payload" && text !== null) item.append(formattedBody(text));

@@ -118,7 +118,7 @@ describe("Webhook (standardwebhooks drop-in)", () => {
     const body = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
     const jwk = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "test-key-1", alg: "EdDSA", use: "sig" };
     const sig = "v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LGZa5wzbht++A1nJuG45+yNzVCBnRRgSMCQ==";
-    const jv = new JwksVerifier({ jwks: { keys: [jwk] } });
+    const jv = new JwksVerifier({ anyTenant: true, jwks: { keys: [jwk] } });
     assert.equal((await jv.verify(body, H(id, ts, sig))).type, "batch.succeeded");
     await assert.rejects(jv.verify(body.replace("123456", "123457"), H(id, ts, sig)), (e) => e.code === "no_matching_signature");
     const detailed = await jv.verifyDetailed(body, H(id, ts, sig));
@@ -173,7 +173,21 @@ describe("Webhook (standardwebhooks drop-in)", () => {
     const steps = Object.fromEntries(report.steps.map((s) => [s.name, s]));
     assert.equal(steps.timestamp.ok, false);
     assert.equal(steps.signature.ok, true);
-    assert.ok(steps.signature.facts.some((f) => f.label === "expected with secret #1"));
+  });
+
+  test("no oracle: verifyDetailed reveals the expected signature only when asked", () => {
+    const wh = new Webhook(S1);
+    const ts = now();
+    // An attacker's delivery: chosen id, timestamp and body, any signature.
+    const forged = H("attacker", ts, "v1," + Buffer.alloc(32).toString("base64"));
+    const body = EVENT.replace("batch_123456", "batch_666");
+    const report = wh.verifyDetailed(body, forged, new Date(ts * 1000));
+    const mac = wh.sign("attacker", new Date(ts * 1000), body).slice(3);
+    assert.equal(report.verdict.code, "no_matching_signature");
+    assert.ok(!JSON.stringify(report).includes(mac), "the default report holds no valid signature");
+    const shown = wh.verifyDetailed(body, forged, new Date(ts * 1000), { revealExpectedSignatures: true });
+    assert.ok(JSON.stringify(shown).includes(mac), "revealed on request (the playground's case)");
+    assert.equal(typeof shown.verdict.ok, "boolean");
   });
 });
 
@@ -219,7 +233,7 @@ describe("JwksVerifier", () => {
   after(() => server.close());
 
   test("v1a signed with Node's crypto verifies; the JWKS is fetched once, concurrent calls share it", async () => {
-    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
     server.delayMs = 100;
     const ts = now();
     const calls = Array.from({ length: 10 }, (_, i) => jv.verify(EVENT, H(`m${i}`, ts, v1a(ed, `m${i}`, ts, EVENT))));
@@ -234,7 +248,7 @@ describe("JwksVerifier", () => {
   });
 
   test("RS256 JWT signed with jose verifies; a body it does not bind is refused", async () => {
-    const jv = new JwksVerifier({ jwks: JSON.parse(server.doc) });
+    const jv = new JwksVerifier({ anyTenant: true, jwks: JSON.parse(server.doc) });
     const ts = now();
     const jwt = await new SignJWT(JSON.parse(EVENT)).setProtectedHeader({ alg: "RS256", kid: "rsa-1" }).setIssuedAt(ts).setExpirationTime(ts + 300).sign(rsa.privateKey);
     assert.deepEqual(await jv.verify(EVENT, H("j", ts, jwt)), JSON.parse(EVENT));
@@ -244,7 +258,7 @@ describe("JwksVerifier", () => {
   });
 
   test("unknown kid: one refetch per cooldown (retryable inside it); a rotated key is picked up", async () => {
-    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 1 });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url, refetchCooldownSeconds: 1 });
     const rotated = edKey("ed-2");
     const ts = now();
     const send = (id) => jv.verify(EVENT, H(id, ts, v1a(rotated, id, ts, EVENT)));
@@ -265,7 +279,7 @@ describe("JwksVerifier", () => {
   test("stale-if-error: past the TTL with the server down the cached set verifies, one attempt per cooldown, until max stale", async (t) => {
     const t0 = now();
     t.mock.timers.enable({ apis: ["Date"], now: t0 * 1000 });
-    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
     const at = (ts, id) => jv.verify(EVENT, H(id, ts, v1a(ed, id, ts, EVENT)));
     const hits0 = server.hits;
     await at(t0, "a");
@@ -295,7 +309,7 @@ describe("JwksVerifier", () => {
       const ts = now();
       return Promise.allSettled(Array.from({ length: N }, (_, i) => jv.verify(EVENT, H(`${prefix}${i}`, ts, v1a(key, `${prefix}${i}`, ts, EVENT)))));
     };
-    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 1 });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url, refetchCooldownSeconds: 1 });
     const hits0 = server.hits;
     server.delayMs = 200;
     try {
@@ -306,7 +320,7 @@ describe("JwksVerifier", () => {
       const forged = await burst(jv, edKey("never-published"), "f");
       assert.equal(server.hits - hits0, 2, "one refetch shared by every unknown key");
       assert.deepEqual(forged.map((r) => r.reason?.code), Array(N).fill("no_matching_signature"));
-      const down = new JwksVerifier({ jwksUrl: server.url });
+      const down = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
       server.mode = "down";
       const failed = await burst(down, ed, "d");
       assert.equal(server.hits - hits0, 3, "one attempt for all");
@@ -319,7 +333,7 @@ describe("JwksVerifier", () => {
   });
 
   test("a delivery signed with a newly published key is retryable during the cooldown and verifies after it", async () => {
-    const jv = new JwksVerifier({ jwksUrl: server.url, refetchCooldownSeconds: 2 });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url, refetchCooldownSeconds: 2 });
     const rotated = edKey("ed-rotated");
     const ts = now();
     await new Promise((r) => setTimeout(r, 1010 - (Date.now() % 1000)));
@@ -341,7 +355,7 @@ describe("JwksVerifier", () => {
   });
 
   test("a JWKS larger than 64 KiB is refused while streaming", async () => {
-    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
     server.mode = "huge";
     try {
       const ts = now();
@@ -352,13 +366,13 @@ describe("JwksVerifier", () => {
   });
 
   test("JWKS server down: a cached set still verifies; no set at all gives jwks_unavailable", async () => {
-    const jv = new JwksVerifier({ jwksUrl: server.url });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
     const ts = now();
     await jv.verify(EVENT, H("x", ts, v1a(ed, "x", ts, EVENT)));
     server.mode = "down";
     try {
       assert.ok(await jv.verify(EVENT, H("y", ts, v1a(ed, "y", ts, EVENT))));
-      const cold = new JwksVerifier({ jwksUrl: server.url });
+      const cold = new JwksVerifier({ anyTenant: true, jwksUrl: server.url });
       await assert.rejects(cold.verify(EVENT, H("z", ts, v1a(ed, "z", ts, EVENT))), (e) => e.code === "jwks_unavailable" && e.status === 503);
     } finally {
       server.mode = "ok";
@@ -371,7 +385,7 @@ describe("JwksVerifier", () => {
       fetched++;
       throw new Error("network down");
     };
-    const jv = new JwksVerifier({ jwksUrl: server.url, secrets: [S1], fetch: failing });
+    const jv = new JwksVerifier({ anyTenant: true, jwksUrl: server.url, secrets: [S1], fetch: failing });
     const wh = new Webhook(S1);
     const ts = now();
     assert.deepEqual(await jv.verify(EVENT, H("v", ts, wh.sign("v", new Date(ts * 1000), EVENT))), JSON.parse(EVENT));
@@ -388,9 +402,24 @@ describe("JwksVerifier", () => {
     assert.equal(fetched, 1);
   });
 
+  test("tenant binding: JWKS-signed deliveries are refused until bound; tenantField and audience bind them", async () => {
+    const ts = now();
+    const body = JSON.stringify({ type: "batch.succeeded", data: { id: "b", user_metadata: { tenant: "acme" } } });
+    const other = JSON.stringify({ type: "batch.succeeded", data: { id: "b", user_metadata: { tenant: "mallory" } } });
+    const jwks = JSON.parse(server.doc);
+    const unbound = new JwksVerifier({ jwks });
+    await assert.rejects(unbound.verify(body, H("t1", ts, v1a(ed, "t1", ts, body))), (e) => e.code === "tenant_unbound" && e.status === 403 && /tenant_field/.test(e.message));
+    const bound = new JwksVerifier({ jwks, tenantField: { path: "data.user_metadata.tenant", value: "acme" } });
+    assert.deepEqual(await bound.verify(body, H("t2", ts, v1a(ed, "t2", ts, body))), JSON.parse(body));
+    await assert.rejects(bound.verify(other, H("t3", ts, v1a(ed, "t3", ts, other))), (e) => e.code === "tenant_mismatch" && e.status === 403);
+    const byAudience = new JwksVerifier({ jwks, audience: "https://edge.example/acme" });
+    const jwt = await new SignJWT(JSON.parse(EVENT)).setProtectedHeader({ alg: "RS256", kid: "rsa-1" }).setIssuedAt(ts).setExpirationTime(ts + 300).setAudience("https://other.example/").sign(rsa.privateKey);
+    await assert.rejects(byAudience.verify(EVENT, H("t4", ts, jwt)), (e) => e.code === "jwt_audience_mismatch");
+  });
+
   test("http:// URLs other than localhost are refused", () => {
-    assert.throws(() => new JwksVerifier({ jwksUrl: "http://example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
-    assert.throws(() => new JwksVerifier({ jwksUrl: "http://127.0.0.1:1@example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
+    assert.throws(() => new JwksVerifier({ anyTenant: true, jwksUrl: "http://example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
+    assert.throws(() => new JwksVerifier({ anyTenant: true, jwksUrl: "http://127.0.0.1:1@example.com/jwks.json" }), (e) => e.code === "invalid_jwks_url");
   });
 });
 

@@ -69,7 +69,7 @@ const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k" };
 let hits = 0;
 const server = http.createServer((q, r) => { hits++; r.writeHead(200, { "cache-control": "max-age=600" }).end(JSON.stringify({ keys: [jwk] })); });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const jv = new JwksVerifier({ jwksUrl: \`http://127.0.0.1:\${server.address().port}/jwks.json\` });
+const jv = new JwksVerifier({ anyTenant: true, jwksUrl: \`http://127.0.0.1:\${server.address().port}/jwks.json\` });
 const ts = String(Math.floor(Date.now() / 1000));
 const body = '{"type":"batch.succeeded","data":{"id":"b"}}';
 const sig = "v1a," + crypto.sign(null, Buffer.from(\`m.\${ts}.\${body}\`), privateKey).toString("base64");
@@ -111,7 +111,7 @@ const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 const headers = new Headers({ "webhook-id": "m" });
 const report: VerificationReport = wh.verifyDetailed(new Uint8Array(1), headers);
 if (report.verdict.ok) { const id: string = report.verdict.delivery.id; void id; } else { const code: string = report.verdict.code; void code; }
-const jv = new JwksVerifier({ jwks: { keys: [] }, fetch: globalThis.fetch, toleranceSeconds: 10 });
+const jv = new JwksVerifier({ anyTenant: true, jwks: { keys: [] }, fetch: globalThis.fetch, toleranceSeconds: 10 });
 const done: Promise<unknown> = jv.verify(Buffer.from("{}"), headers);
 export const isError = (e: unknown): boolean => e instanceof WebhookVerificationError && e.status >= 400;
 void done;
@@ -128,20 +128,27 @@ fastifyRawJson(f);
 f.post("/hook", { preHandler: fastifyWebhookHook(wh) }, async () => ({ ok: true }));
 `);
   writeFileSync(join(dir, "consumer.ts"), `
-import { Webhook, WebhookVerificationError, JwksVerifier, type VerificationReport } from "hookwall";
+import { Webhook, WebhookVerificationError, JwksVerifier, REJECTION_CODES, type VerificationReport, type WebhookErrorCode } from "hookwall";
 const wh: Webhook = new Webhook(["whsec_a", "whsec_b"], { toleranceSeconds: 60 });
 const sig: string = wh.sign("m", new Date(), new Uint8Array([1]));
 const parsed: unknown = wh.verify("{}", { "webhook-id": "m", "webhook-timestamp": "1", "webhook-signature": sig });
 const report: VerificationReport = wh.verifyDetailed("{}", new Map([["webhook-id", "m"]]));
-const jv = new JwksVerifier({ jwksUrl: "https://example.com/jwks.json", audience: "me" });
+const jv = new JwksVerifier({ anyTenant: true, jwksUrl: "https://example.com/jwks.json", audience: "me" });
 const later: Promise<unknown> = jv.verify("{}", {});
 export function codeOf(e: unknown): string | undefined { return e instanceof WebhookVerificationError ? e.code : undefined; }
-void parsed; void report; void later;
+// WebhookErrorCode is the union generated from the core's registry: an exhaustive switch compiles.
+export function statusOf(code: WebhookErrorCode): number {
+  switch (code) { case "tenant_unbound": case "tenant_mismatch": return 403; case "jwks_unavailable": return 503; default: return 400; }
+}
+const known: WebhookErrorCode = "jwks_unavailable";
+void parsed; void report; void later; void known; void REJECTION_CODES;
 `);
   run(process.execPath, [tsc, "-p", "."], dir);
   const good = readFileSync(join(dir, "consumer.ts"), "utf8");
   writeFileSync(join(dir, "consumer.ts"), `import { Webhook } from "hookwall"; new Webhook(42);\n`);
   assert.throws(() => run(process.execPath, [tsc, "-p", "."], dir), (e) => /consumer\.ts.*TS2345/.test(e.stdout), "tsc rejects a wrong call");
+  writeFileSync(join(dir, "consumer.ts"), `import type { WebhookErrorCode } from "hookwall"; export const c: WebhookErrorCode = "not_a_code";\n`);
+  assert.throws(() => run(process.execPath, [tsc, "-p", "."], dir), (e) => /consumer\.ts.*TS2322/.test(e.stdout), "a code the core does not have is a type error");
   writeFileSync(join(dir, "consumer.ts"), good);
 });
 

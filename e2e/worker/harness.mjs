@@ -75,6 +75,9 @@ export async function startEdge({ vars = {}, jwks = null, origin: originOpts = {
     ORIGIN_SECRET,
     WEBHOOK_SECRETS: SECRETS.join(" "),
     JWKS_URL: `${jwksServer.url}.well-known/jwks.json`,
+    // The tests of other promises take dynamic deliveries from any tenant; tenants.test.mjs
+    // checks the binding itself (and the default, which refuses them).
+    TENANT_BINDING: "any",
     ...vars,
   };
   if (dedupe) bindings.DEDUPE = dedupe;

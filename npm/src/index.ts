@@ -7,6 +7,7 @@
 // pairs, fetches the JWKS when the core's policy says so, and maps verdicts to errors. It uses
 // no Node API: Node's Buffer only as a faster path when the runtime has one.
 
+import type { WebhookErrorCode } from "./codes.js";
 import * as glue from "./glue/hookwall_js.js";
 
 interface WasmVerifierInstance {
@@ -14,7 +15,7 @@ interface WasmVerifierInstance {
   rejection(body: Uint8Array, headers: string[], now: number): string | undefined;
   rejectionJoined(body: Uint8Array, headers: string, now: number): string | undefined;
   verify(body: Uint8Array, headers: string[], now: number): string;
-  verifyDetailed(body: Uint8Array, headers: string[], now: number): string;
+  verifyDetailed(body: Uint8Array, headers: string[], now: number, reveal?: boolean): string;
   readonly maxBodyBytes: number;
   free(): void;
 }
@@ -67,8 +68,7 @@ export type WebhookHeaders =
   | Headers
   | Iterable<readonly [string, string]>;
 
-/** Every rejection code the core can return, plus the package's own. */
-export type WebhookErrorCode = string;
+export type { WebhookErrorCode };
 
 /** Thrown for every rejected delivery; `code` is the core's stable snake_case code. */
 export class WebhookVerificationError extends Error {
@@ -81,10 +81,10 @@ export class WebhookVerificationError extends Error {
    * `(code, message, status = 400, retryAfterSeconds?)`; or `(message)` alone as in
    * `standardwebhooks` (then the code is `unknown`).
    */
-  constructor(codeOrMessage: WebhookErrorCode, message?: string, status = 400, retryAfterSeconds?: number) {
+  constructor(codeOrMessage: WebhookErrorCode | (string & {}), message?: string, status = 400, retryAfterSeconds?: number) {
     super(message ?? codeOrMessage);
     this.name = "WebhookVerificationError";
-    this.code = message === undefined ? "unknown" : codeOrMessage;
+    this.code = message === undefined ? "unknown" : (codeOrMessage as WebhookErrorCode);
     this.status = status;
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -304,9 +304,20 @@ export class Webhook {
     return parseJson(payload);
   }
 
-  /** Every check with pass/fail and why (what the playground shows). Never throws for a bad delivery. */
-  verifyDetailed(payload: string | Uint8Array, headers: WebhookHeaders, now: Date = new Date()): VerificationReport {
-    return report(this.verifier.verifyDetailed(bytes(payload), headerPairs(headers), Math.floor(now.getTime() / 1000)));
+  /**
+   * Every check with pass/fail and why (what the playground shows). Never throws for a bad
+   * delivery. The signature each secret expects is left out unless
+   * `revealExpectedSignatures` is set: for a delivery someone else chose, an expected signature
+   * is a valid forgery, so never return or log a revealing report from a request handler.
+   */
+  verifyDetailed(
+    payload: string | Uint8Array,
+    headers: WebhookHeaders,
+    now: Date = new Date(),
+    options: { revealExpectedSignatures?: boolean } = {},
+  ): VerificationReport {
+    const seconds = Math.floor(now.getTime() / 1000);
+    return report(this.verifier.verifyDetailed(bytes(payload), headerPairs(headers), seconds, options.revealExpectedSignatures === true));
   }
 
   /** Signs like the sender: returns `v1,<base64>` with the first secret. */
@@ -350,8 +361,23 @@ export interface JwksVerifierOptions {
   jwksUrl?: string;
   /** A JWKS document to use as is (no fetching). */
   jwks?: object | string;
-  /** Required `aud` of RS256 JWTs. */
+  /** Required `aud` of RS256 JWTs; binds JWTs to this receiver. */
   audience?: string;
+  /** Required `iss` of RS256 JWTs. */
+  issuer?: string;
+  /**
+   * Binds JWKS-signed deliveries to this receiver by a signed body field, e.g.
+   * `{ path: "data.user_metadata.tenant", value: "acme" }` (`tenant_mismatch`, 403, otherwise).
+   */
+  tenantField?: { path: string; value: string };
+  /** Deliveries reach this verifier only through a URL with a secret path of at least 128 bits. */
+  secretPathAsserted?: boolean;
+  /**
+   * Accept JWKS-signed deliveries of any tenant. The JWKS signs every project's dynamic
+   * webhooks, so without `audience`, `tenantField`, `secretPathAsserted` or this, `v1a` and JWT
+   * deliveries are refused with `tenant_unbound` (403).
+   */
+  anyTenant?: boolean;
   /** Allowed clock skew in seconds (default 300). */
   toleranceSeconds?: number;
   /** `fetch` to use (default: the global one). */
@@ -393,6 +419,10 @@ export class JwksVerifier {
     const config = {
       secrets: options.secrets ?? [],
       audience: options.audience,
+      issuer: options.issuer,
+      tenantField: options.tenantField ? [options.tenantField.path, options.tenantField.value] : undefined,
+      secretPathAsserted: options.secretPathAsserted === true,
+      anyTenant: options.anyTenant === true,
       toleranceSeconds: options.toleranceSeconds,
       maxBodyBytes: options.maxBodyBytes,
       payload: "any",

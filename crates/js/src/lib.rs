@@ -388,6 +388,12 @@ pub fn rejection_registry() -> String {
     json!(Rejection::REGISTRY).to_string()
 }
 
+/// Every configuration error code: JSON array (thrown as `{code, message}` at construction).
+#[wasm_bindgen(js_name = configErrorCodes)]
+pub fn config_error_codes() -> String {
+    json!(ConfigError::CODES).to_string()
+}
+
 /// The crate version.
 #[wasm_bindgen]
 pub fn version() -> String {

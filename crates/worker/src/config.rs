@@ -212,7 +212,45 @@ fn read(env: &Env) -> Result<Config, EdgeError> {
     if let Some(audience) = text(env, "JWT_AUDIENCE") {
         builder = builder.audience(audience);
     }
+    if let Some(issuer) = text(env, "JWT_ISSUER") {
+        builder = builder.issuer(issuer);
+    }
+    // Binding dynamic (JWKS-signed) deliveries to this receiver (hookwall::tenant).
+    if let Some(rule) = text(env, "TENANT_FIELD") {
+        let Some((path, value)) = rule.split_once('=').filter(|(p, v)| !p.trim().is_empty() && !v.is_empty()) else {
+            return Err(invalid("TENANT_FIELD", "expected path=value, e.g. data.user_metadata.tenant=acme"));
+        };
+        builder = builder.tenant_field(path.trim(), value);
+    }
+    match text(env, "TENANT_BINDING").as_deref() {
+        None => {}
+        Some("path") => {
+            let bits = hookwall::tenant::secret_path_bits(&webhook_path);
+            if bits < hookwall::tenant::MIN_SECRET_PATH_BITS {
+                return Err(invalid(
+                    "TENANT_BINDING",
+                    format!(
+                        "\"path\" needs a WEBHOOK_PATH whose last segment is a random token of at least {} bits (this one has about {bits}); e.g. 32 hex characters",
+                        hookwall::tenant::MIN_SECRET_PATH_BITS
+                    ),
+                ));
+            }
+            builder = builder.secret_path_asserted();
+        }
+        Some("any") => builder = builder.any_tenant(),
+        Some(other) => return Err(invalid("TENANT_BINDING", format!("{other:?} is not \"path\" or \"any\""))),
+    }
     let verifier = builder.build();
+    if !verifier.tenant_bound() {
+        // Said once per isolate: JWKS-signed deliveries are refused until one of these is set.
+        worker::console_warn!(
+            "hookwall: no tenant binding configured; v1a and JWT deliveries will be refused (403 tenant_unbound). Set JWT_AUDIENCE, TENANT_FIELD, TENANT_BINDING=path (a secret WEBHOOK_PATH) or TENANT_BINDING=any."
+        );
+    } else if text(env, "TENANT_BINDING").as_deref() == Some("any") {
+        worker::console_warn!(
+            "hookwall: TENANT_BINDING=any: v1a and JWT deliveries of every project the JWKS signs for are accepted."
+        );
+    }
     let defaults = CachePolicy::default();
     let cache_policy = CachePolicy {
         refetch_cooldown: number(env, "JWKS_REFETCH_COOLDOWN_SECONDS", defaults.refetch_cooldown)?,

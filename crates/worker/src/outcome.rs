@@ -91,6 +91,9 @@ impl EdgeError {
 
     pub fn message(&self) -> String {
         match self {
+            EdgeError::Rejected(r @ Rejection::TenantUnbound) => format!(
+                "{r} (in this worker: JWT_AUDIENCE, TENANT_FIELD=path=value, TENANT_BINDING=path with a secret WEBHOOK_PATH, or TENANT_BINDING=any)"
+            ),
             EdgeError::Rejected(r) => r.to_string(),
             EdgeError::MethodNotAllowed => "webhooks are delivered with POST".into(),
             EdgeError::NotFound => "no webhook endpoint at this path".into(),
