@@ -140,18 +140,19 @@ test("JWKS endpoint answering 16 MB (declared or chunked): reading stops at 64 K
 test("JWKS rotated: the new key is picked up on the first miss; the removed key stops verifying (retryable inside the cooldown)", async () => {
   const old = ed25519Key("old");
   const fresh = ed25519Key("new");
-  const edge = await startEdge({ jwks: jwksDoc(old.jwk), vars: { WEBHOOK_SECRETS: undefined, JWKS_REFETCH_COOLDOWN_SECONDS: "1" } });
+  const edge = await startEdge({ jwks: jwksDoc(old.jwk), vars: { WEBHOOK_SECRETS: undefined, JWKS_REFETCH_COOLDOWN_SECONDS: "2" } });
   try {
     assert.equal((await postV1a(edge, old)).status, 200);
     edge.jwksServer.jwks = jwksDoc(fresh.jwk);
-    await sleep(1100);
+    await sleep(2100);
     const withNew = await postV1a(edge, fresh);
     assert.equal(withNew.status, 200, withNew.text);
-    // Inside the cooldown of that refetch the removed key's delivery is retryable, never
+    // Inside the cooldown of that refetch (2 s, counted in whole seconds: the next request,
+    // a few ms later, is at most one second boundary away) the removed key's delivery is retryable, never
     // accepted; past it, the refetch confirms the key is gone and the answer is final.
     const withOld = await postV1a(edge, old);
     assert.deepEqual([withOld.status, withOld.json.error], [503, "jwks_unavailable"]);
-    await sleep(1100);
+    await sleep(2100);
     const again = await postV1a(edge, old);
     assert.deepEqual([again.status, again.json.error], [401, "no_matching_signature"]);
     assert.ok(!edge.origin.received.some((e) => e.id === withOld.id || e.id === again.id));
