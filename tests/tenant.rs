@@ -196,7 +196,7 @@ fn duplicate_entries_are_evaluated_once() {
     let body = our_body();
     // A JWT that verifies but binds another body, four times: one RSA check, three duplicates.
     let token = jwt("{\"type\":\"other\"}", json!({}));
-    let header = vec![token.as_str(); 4].join(" ");
+    let header = [token.as_str(); 4].join(" ");
     let now = NOW.to_string();
     let h = [("webhook-id", "m"), ("webhook-timestamp", now.as_str()), ("webhook-signature", header.as_str())];
     assert_eq!(status(v.verify(body.as_bytes(), h, NOW)), ("jwt_body_not_bound", 401));
