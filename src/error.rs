@@ -277,92 +277,77 @@ rejections! {
 
 impl core::error::Error for Rejection {}
 
-/// Why a secret, key or JWKS could not be loaded. Raised at configuration time, never per request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ConfigError {
+/// Declares [`ConfigError`] from one row per variant: its code and its message.
+macro_rules! config_errors {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $( { $($sn:ident : $st:ty),* } )? => $code:literal; |$f:ident| $msg:expr;
+    )*) => {
+        /// Why a secret, key or JWKS could not be loaded. Raised at configuration time, never per request.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum ConfigError {
+            $( $(#[$doc])* $name $( { $($sn: $st),* } )?, )*
+        }
+
+        impl ConfigError {
+            /// Every code a configuration error can carry.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            /// The stable snake_case code.
+            pub const fn code(&self) -> &'static str {
+                match self { $( Self::$name { .. } => $code, )* }
+            }
+        }
+
+        impl fmt::Display for ConfigError {
+            #[allow(unused_variables)]
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Self::$name $( { $($sn),* } )? => {
+                        let $f = &mut *formatter;
+                        $msg
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+config_errors! {
     /// A secret is empty (or only its `whsec_` prefix).
-    EmptySecret,
+    EmptySecret => "empty_secret"; |f| f.write_str("the secret is empty");
     /// A secret is not valid base64 after its `whsec_` prefix.
-    SecretNotBase64,
+    SecretNotBase64 => "invalid_secret";
+        |f| f.write_str("the secret is not base64 after its whsec_ prefix; copy it exactly as the sender issued it");
     /// A secret decodes to fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
-    SecretTooShort { bytes: usize },
+    SecretTooShort { bytes: usize } => "secret_too_short";
+        |f| write!(
+            f,
+            "the secret decodes to {bytes} bytes; at least {} are required (Standard Webhooks secrets are 24 to 64 bytes)",
+            crate::MIN_SECRET_BYTES
+        );
     /// A `whpk_` public key is not base64 of 32 bytes, or not a valid Ed25519 point.
-    InvalidPublicKey,
+    InvalidPublicKey => "invalid_public_key";
+        |f| f.write_str("the public key is not whpk_ + base64 of a 32-byte Ed25519 key");
     /// A `whsk_` signing key or seed is not base64 (or hex) of 32 bytes.
-    InvalidSigningKey,
+    InvalidSigningKey => "invalid_signing_key";
+        |f| f.write_str("the signing key is not whsk_ + base64 (or hex) of a 32-byte Ed25519 seed");
     /// The JWKS document is not JSON with a `keys` array.
-    InvalidJwks,
+    InvalidJwks => "invalid_jwks"; |f| f.write_str("the JWKS is not a JSON object with a \"keys\" array");
     /// The JWKS document is larger than the cap.
-    JwksTooLarge { limit: usize },
+    JwksTooLarge { limit: usize } => "jwks_too_large"; |f| write!(f, "the JWKS document is larger than {limit} bytes");
     /// The JWKS lists more keys than the cap.
-    JwksTooManyKeys { limit: usize },
+    JwksTooManyKeys { limit: usize } => "jwks_too_many_keys"; |f| write!(f, "the JWKS lists more than {limit} keys");
     /// The JWKS parses but holds no key hookwall can use (RSA of 2048 to 8192 bits, Ed25519).
-    JwksNoUsableKey,
+    JwksNoUsableKey => "jwks_no_usable_key";
+        |f| f.write_str("the JWKS holds no usable signing key (RSA of 2048 to 8192 bits, or Ed25519)");
     /// The routing table is not a JSON object of `type`, `prefix.*` or `*` to an allowed URL
     /// ([`crate::endpoint::is_allowed`]) or a `service:NAME` binding ([`crate::route::Target`]).
-    InvalidRoutes,
-}
-
-impl ConfigError {
-    /// Every code a configuration error can carry (adapters generate their code lists from it).
-    pub const CODES: &'static [&'static str] = &[
-        "empty_secret",
-        "invalid_secret",
-        "secret_too_short",
-        "invalid_public_key",
-        "invalid_signing_key",
-        "invalid_jwks",
-        "jwks_too_large",
-        "jwks_too_many_keys",
-        "jwks_no_usable_key",
-        "invalid_routes",
-    ];
-
-    /// The stable snake_case code.
-    pub const fn code(&self) -> &'static str {
-        match self {
-            ConfigError::EmptySecret => "empty_secret",
-            ConfigError::SecretNotBase64 => "invalid_secret",
-            ConfigError::SecretTooShort { .. } => "secret_too_short",
-            ConfigError::InvalidPublicKey => "invalid_public_key",
-            ConfigError::InvalidSigningKey => "invalid_signing_key",
-            ConfigError::InvalidJwks => "invalid_jwks",
-            ConfigError::JwksTooLarge { .. } => "jwks_too_large",
-            ConfigError::JwksTooManyKeys { .. } => "jwks_too_many_keys",
-            ConfigError::JwksNoUsableKey => "jwks_no_usable_key",
-            ConfigError::InvalidRoutes => "invalid_routes",
-        }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::EmptySecret => f.write_str("the secret is empty"),
-            ConfigError::SecretNotBase64 => {
-                f.write_str("the secret is not base64 after its whsec_ prefix; copy it exactly as the sender issued it")
-            }
-            ConfigError::SecretTooShort { bytes } => write!(
-                f,
-                "the secret decodes to {bytes} bytes; at least {} are required (Standard Webhooks secrets are 24 to 64 bytes)",
-                crate::MIN_SECRET_BYTES
-            ),
-            ConfigError::InvalidPublicKey => {
-                f.write_str("the public key is not whpk_ + base64 of a 32-byte Ed25519 key")
-            }
-            ConfigError::InvalidSigningKey => {
-                f.write_str("the signing key is not whsk_ + base64 (or hex) of a 32-byte Ed25519 seed")
-            }
-            ConfigError::InvalidJwks => f.write_str("the JWKS is not a JSON object with a \"keys\" array"),
-            ConfigError::JwksTooLarge { limit } => write!(f, "the JWKS document is larger than {limit} bytes"),
-            ConfigError::JwksTooManyKeys { limit } => write!(f, "the JWKS lists more than {limit} keys"),
-            ConfigError::JwksNoUsableKey => f.write_str("the JWKS holds no usable signing key (RSA of 2048 to 8192 bits, or Ed25519)"),
-            ConfigError::InvalidRoutes => f.write_str(
-                "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost) or service:NAME (a Fetcher binding)",
-            ),
-        }
-    }
+    InvalidRoutes => "invalid_routes";
+        |f| f.write_str(
+            "routes must be a JSON object mapping an event type, a \"prefix.*\" wildcard or \"*\" to an https:// URL (http:// only for 127.0.0.1 and localhost) or service:NAME (a Fetcher binding)",
+        );
 }
 
 impl core::error::Error for ConfigError {}
@@ -461,6 +446,37 @@ mod tests {
             Rejection::HeaderTooLong { header: HeaderName::Signature, limit: 9 }
                 .to_string()
                 .contains("webhook-signature header is longer than 9")
+        );
+    }
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::*;
+
+    #[test]
+    fn config_codes_are_kept() {
+        assert_eq!(
+            ConfigError::CODES,
+            [
+                "empty_secret",
+                "invalid_secret",
+                "secret_too_short",
+                "invalid_public_key",
+                "invalid_signing_key",
+                "invalid_jwks",
+                "jwks_too_large",
+                "jwks_too_many_keys",
+                "jwks_no_usable_key",
+                "invalid_routes",
+            ]
+        );
+        assert_eq!(ConfigError::JwksNoUsableKey.code(), "jwks_no_usable_key");
+        use alloc::string::ToString;
+        assert!(
+            ConfigError::SecretTooShort { bytes: 3 }
+                .to_string()
+                .starts_with("the secret decodes to 3 bytes; at least 16")
         );
     }
 }

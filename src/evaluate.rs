@@ -60,7 +60,7 @@ pub struct EntryEval<'h> {
     pub raw: &'h str,
     /// Its classification.
     pub entry: Entry<'h>,
-    /// How many keys were tried, in [`Verifier::keys_for`] order (the last one matched when
+    /// How many keys were tried, in trial order (`v1`: the secrets; `v1a`: the `whpk_` keys, then the JWKS Ed25519 keys; a JWT: its `kid`) (the last one matched when
     /// the outcome is [`EntryOutcome::Matched`]).
     pub tried: usize,
     /// What it came to.

@@ -131,16 +131,24 @@ pub fn exact_eq(a: &Value, b: &Value) -> bool {
 pub struct Body<'a> {
     bytes: &'a [u8],
     parsed: OnceCell<Parsed>,
+    digest: OnceCell<[u8; 32]>,
 }
 
 impl<'a> Body<'a> {
     /// Wraps the raw bytes; nothing is parsed yet.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Body { bytes, parsed: OnceCell::new() }
+        Body { bytes, parsed: OnceCell::new(), digest: OnceCell::new() }
     }
     /// The raw bytes.
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
+    }
+    /// SHA-256 of the bytes, computed once (every JWT with a `body_sha256` claim compares it).
+    pub fn sha256(&self) -> &[u8; 32] {
+        self.digest.get_or_init(|| {
+            use sha2::Digest;
+            sha2::Sha256::digest(self.bytes).into()
+        })
     }
     /// The parse, done now if it was not yet.
     pub fn parsed(&self) -> &Parsed {

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::b64;
@@ -142,7 +142,8 @@ pub(crate) fn verify_body(
     check_times(&claims, cx)?;
     check_audience(&claims, cx.audience)?;
     check_issuer(&claims, cx.issuer)?;
-    let binding = binding_body(&claims, parsed_claims.exact, body).ok_or(Rejection::JwtBodyNotBound)?;
+    let claims_len = decoded.payload.len();
+    let binding = binding_body(&claims, parsed_claims.exact, claims_len, body).ok_or(Rejection::JwtBodyNotBound)?;
     Ok(VerifiedJwt { kid: String::from(kid), binding })
 }
 
@@ -220,14 +221,31 @@ pub const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "ia
 /// duplicate key, no integer beyond 2^53, every number written as it prints) and compare
 /// numbers as literals ([`json::exact_eq`]), so the origin can read no number the sender did
 /// not sign. A string `event` claim binds the exact bytes only.
+///
+/// A body is compared by JSON equality only when it is at most [`max_json_bound_body`] of the
+/// claims' size: a JSON-equal body is about as long as the claims, and the cap keeps a genuine
+/// token from making the receiver parse a body of any size it likes.
 pub fn binding(claims: &Map<String, Value>, body: &[u8]) -> Option<Binding> {
-    binding_body(claims, true, &json::Body::new(body))
+    let claims_len = serde_json::to_vec(claims).map_or(0, |v| v.len());
+    binding_body(claims, true, claims_len, &json::Body::new(body))
 }
 
-fn binding_body(claims: &Map<String, Value>, claims_exact: bool, parsed_body: &json::Body<'_>) -> Option<Binding> {
+/// The largest body the JSON-equality bindings consider for claims of `claims_len` bytes:
+/// twice that plus 1 KiB (room for whitespace and escapes), at most about 25 KiB since the
+/// `webhook-signature` header is capped at 16 KiB.
+pub const fn max_json_bound_body(claims_len: usize) -> usize {
+    claims_len.saturating_mul(2).saturating_add(1024)
+}
+
+fn binding_body(
+    claims: &Map<String, Value>,
+    claims_exact: bool,
+    claims_len: usize,
+    parsed_body: &json::Body<'_>,
+) -> Option<Binding> {
     let body = parsed_body.bytes();
     if let Some(Value::String(claimed)) = claims.get("body_sha256") {
-        let digest = Sha256::digest(body);
+        let digest = parsed_body.sha256();
         // 64 hex digits are also valid base64url (of 48 bytes), so try each reading.
         let matches = |d: Option<Vec<u8>>| d.is_some_and(|d| d.len() == 32 && bool::from(d.ct_eq(digest.as_slice())));
         if matches(b64::decode_url(claimed)) || matches(decode_hex32(claimed)) {
@@ -238,12 +256,16 @@ fn binding_body(claims: &Map<String, Value>, claims_exact: bool, parsed_body: &j
         Some(Value::String(s)) if s.as_bytes() == body => return Some(Binding::EventClaim),
         // A string claim binds the bytes only: never a body that is that string JSON-encoded.
         Some(Value::String(_)) => {}
-        Some(event) if claims_exact && parsed_body.parsed().exact_value().is_some_and(|b| json::exact_eq(event, b)) => {
+        Some(event)
+            if claims_exact
+                && body.len() <= max_json_bound_body(claims_len)
+                && parsed_body.parsed().exact_value().is_some_and(|b| json::exact_eq(event, b)) =>
+        {
             return Some(Binding::EventClaim);
         }
         _ => {}
     }
-    if !claims_exact {
+    if !claims_exact || body.len() > max_json_bound_body(claims_len) {
         return None;
     }
     if let Some(Value::Object(body_obj)) = parsed_body.parsed().exact_value() {

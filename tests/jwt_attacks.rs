@@ -487,3 +487,18 @@ fn a_string_event_claim_binds_the_exact_bytes_only() {
     let short = sign_rs256(trusted(), "k1", &json!({"event": "hello", "iat": NOW})).unwrap();
     refused(&verifier(), &short, r#""hello""#, ("jwt_body_not_bound", 401));
 }
+
+/// A genuine token cannot make the receiver parse a body of any size: JSON equality considers a
+/// body only up to twice the claims' size plus 1 KiB (whitespace, escapes); body_sha256 binds
+/// bodies of any size.
+#[test]
+fn json_equality_considers_bodies_about_the_size_of_the_claims() {
+    let token = sign_rs256(trusted(), "k1", &json!({"event": event(), "iat": NOW})).unwrap();
+    let pretty = serde_json::to_string_pretty(&event()).unwrap();
+    assert_eq!(code(run(&verifier(), &token, &pretty)), "ok", "a pretty-printed body still binds");
+    let padded = format!("{}{}", gemini_body(), " ".repeat(4096));
+    refused(&verifier(), &token, &padded, ("jwt_body_not_bound", 401));
+    let digest = Sha256::digest(padded.as_bytes());
+    let hashed = sign_rs256(trusted(), "k1", &json!({"body_sha256": b64url(&digest), "iat": NOW})).unwrap();
+    assert_eq!(code(run(&verifier(), &hashed, &padded)), "ok");
+}

@@ -178,6 +178,14 @@ proptest! {
         if let Err(e) = &plain {
             prop_assert!(report.steps.iter().any(|s| !s.ok && s.code == Some(e.code())), "{:?}", report.steps);
         }
+        // No oracle: unless the sender already sent it, the default report never holds the
+        // signature a configured secret makes for this id, timestamp and body.
+        let text = serde_json::to_string(&report).unwrap();
+        for s in [secret(secret_1()), other_secret()] {
+            let forged = sign_v1(&s, "m", NOW, &sent);
+            let mac = forged.trim_start_matches("v1,");
+            prop_assert!(header.contains(mac) || !text.contains(mac), "{}", text);
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! µs per verification, natively: v1 at 256 B / 4 KiB / 64 KiB, v1 with three secrets of which
 //! the last matches, v1a (Ed25519 via JWKS, one key and three), RS256 JWT (2048-bit), and the
-//! worst case an unauthenticated sender can force (a fresh timestamp, 32 wrong entries, a body at
-//! the 256 KiB cap). Run: `cargo bench --bench verify` (about 1 min), or add `-- --quick`.
+//! worst case an unauthenticated sender can force (a fresh timestamp, 32 wrong entries of every
+//! scheme, genuine JWTs that bind another body, a body at the 256 KiB cap), next to valid `v1`
+//! and `v1a` deliveries of the same body. Run: `cargo bench --bench verify` (about 1 min), or add `-- --quick`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -64,7 +65,7 @@ fn bench(c: &mut Criterion) {
 
     let sk = SigningKey::from_seed(&[7; 32]);
     let jwks = Jwks::parse(serde_json::json!({"keys": [sk.public_key().to_jwk("e")]}).to_string().as_bytes()).unwrap();
-    let v1a = Verifier::builder().jwks(jwks).build();
+    let v1a = Verifier::builder().jwks(jwks).any_tenant().build();
     let sig = sign_v1a(&sk, ID, NOW, &b);
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
     assert!(v1a.verify(&b, h, NOW).is_ok());
@@ -74,7 +75,7 @@ fn bench(c: &mut Criterion) {
     let public = key.to_public_key();
     let jwk = hookwall::jwks::RsaKey::from_components(&public.n_bytes(), &public.e_bytes()).unwrap().to_jwk("r");
     let jwks = Jwks::parse(serde_json::json!({ "keys": [jwk] }).to_string().as_bytes()).unwrap();
-    let rs = Verifier::builder().jwks(jwks).build();
+    let rs = Verifier::builder().jwks(jwks).any_tenant().build();
     let event: serde_json::Value = serde_json::from_slice(&b).unwrap();
     let token = sign_rs256(&key, "r", &serde_json::json!({"event": event, "iat": NOW, "exp": NOW + 300})).unwrap();
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", token.as_str())];
@@ -86,6 +87,7 @@ fn bench(c: &mut Criterion) {
     let keys: Vec<_> = sks.iter().enumerate().map(|(i, k)| k.public_key().to_jwk(&format!("k{i}"))).collect();
     let three_keys = Verifier::builder()
         .jwks(Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap())
+        .any_tenant()
         .build();
     let sig = sign_v1a(&sks[2], ID, NOW, &b);
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", sig.as_str())];
@@ -118,9 +120,11 @@ fn bench(c: &mut Criterion) {
     w.bench_function("v1/256KiB/32-wrong-entries/2-secrets", |bn| {
         bn.iter(|| rotation.verify(black_box(&big), black_box(h), NOW).unwrap_err())
     });
-    let wrong_v1a =
-        vec![sign_v1a(&SigningKey::from_seed(&[99; 32]), ID, NOW, &big); hookwall::signature::MAX_V1A_ENTRIES]
-            .join(" ");
+    // Four distinct entries (identical ones are checked once).
+    let wrong_v1a: Vec<String> = (0..hookwall::signature::MAX_ASYMMETRIC_ENTRIES as u8)
+        .map(|i| sign_v1a(&SigningKey::from_seed(&[99 - i; 32]), ID, NOW, &big))
+        .collect();
+    let wrong_v1a = wrong_v1a.join(" ");
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", wrong_v1a.as_str())];
     assert_eq!(three_keys.verify(&big, h, NOW).unwrap_err().code(), "no_matching_signature");
     w.bench_function("v1a/256KiB/4-wrong-entries/3-jwks-keys", |bn| {
@@ -135,7 +139,7 @@ fn bench(c: &mut Criterion) {
     let mut keys: Vec<_> = sks.iter().enumerate().map(|(i, k)| k.public_key().to_jwk(&format!("k{i}"))).collect();
     keys.push(jwk.clone());
     let all_jwks = Jwks::parse(serde_json::json!({ "keys": keys }).to_string().as_bytes()).unwrap();
-    let everything = Verifier::builder().secret(secret(1)).secret(secret(2)).jwks(all_jwks).build();
+    let everything = Verifier::builder().secret(secret(1)).secret(secret(2)).jwks(all_jwks).any_tenant().build();
     let mut entries = vec![format!("v1,{}", "A".repeat(43) + "="); hookwall::signature::MAX_ENTRIES - 4];
     for seed in [98u8, 99] {
         entries.push(sign_v1a(&SigningKey::from_seed(&[seed; 32]), ID, NOW, &dense));
@@ -158,6 +162,17 @@ fn bench(c: &mut Criterion) {
     let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", all.as_str())];
     assert_eq!(everything.verify(&dense, h, NOW).unwrap_err().code(), "no_matching_signature");
     w.bench_function("all-schemes/256KiB-dense/28-v1+4-v1a", |bn| {
+        bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap_err())
+    });
+    let mut entries = vec![format!("v1,{}", "A".repeat(43) + "="); hookwall::signature::MAX_ENTRIES - 4];
+    for n in 0..4u64 {
+        let claims = serde_json::json!({"type": "x", "body_sha256": "A".repeat(43), "iat": NOW, "exp": NOW + 300 + n});
+        entries.push(sign_rs256(&key, "r", &claims).unwrap());
+    }
+    let all = entries.join(" ");
+    let h = [("webhook-id", ID), ("webhook-timestamp", ts.as_str()), ("webhook-signature", all.as_str())];
+    assert_eq!(everything.verify(&dense, h, NOW).unwrap_err().code(), "jwt_body_not_bound");
+    w.bench_function("all-schemes/256KiB-dense/28-v1+4-signed-jwt", |bn| {
         bn.iter(|| everything.verify(black_box(&dense), black_box(h), NOW).unwrap_err())
     });
     // Valid deliveries of the same body, for scale.
