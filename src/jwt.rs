@@ -12,7 +12,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde_json::{Map, Value};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::b64;
@@ -293,7 +292,7 @@ pub fn sign_rs256(key: &rsa::PrivateKey, kid: &str, claims: &Value) -> Result<St
     let mut token = b64::encode_url(header.to_string().as_bytes());
     token.push('.');
     token.push_str(&b64::encode_url(claims.to_string().as_bytes()));
-    let sig = key.pkcs1v15_sign::<Sha256>(token.as_bytes())?;
+    let sig = key.pkcs1v15_sign::<sha2::Sha256>(token.as_bytes())?;
     token.push('.');
     token.push_str(&b64::encode_url(&sig));
     Ok(token)
