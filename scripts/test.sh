@@ -2,11 +2,14 @@
 # Runs every hookwall test on this machine, installing what is missing first (scripts/setup.sh).
 #   bash scripts/test.sh              all suites
 #   bash scripts/test.sh core worker  only these suites
-# Suites: core (cargo test: core, CLI, doc examples), wasm (the core builds for wasm32),
+#   bash scripts/test.sh --help       this text
+# Suites: core (cargo test: core, CLI, doc examples; the core's docs with -D missing_docs;
+#         clippy -D warnings; the command index, e2e/scripts.test.mjs), wasm (the core builds for wasm32),
 #         worker (edge worker in workerd: e2e, adversarial, faults), npm, www (headless Chromium),
 #         hardening (fuzz smoke and load; FUZZ_SECONDS, LOAD_SECONDS tune them).
 # Ends with one line "suites: N passed, M failed"; exits non-zero if any suite failed.
 set -uo pipefail
+case "${1:-}" in -h | --help) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;; esac
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"
 
@@ -21,7 +24,13 @@ case " ${selected[*]} " in *" www "*) setup_flags+=(--browser) ;; esac
 case " ${selected[*]} " in *" hardening "*) setup_flags+=(--fuzz) ;; esac
 bash scripts/setup.sh "${setup_flags[@]}" || { echo "test: setup failed" >&2; exit 1; }
 
-suite_core() { cargo test --locked; }
+# core also holds the core's public surface to its docs (no missing_docs) and clippy to no warnings.
+suite_core() {
+  cargo test --locked &&
+    RUSTDOCFLAGS='-D missing_docs' cargo doc --locked --quiet -p hookwall --no-deps &&
+    cargo clippy --locked --quiet --all-targets -- -D warnings &&
+    node --test e2e/scripts.test.mjs
+}
 suite_wasm() { CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --locked --release --target wasm32-unknown-unknown -p hookwall; }
 suite_worker() { cargo test --locked --quiet -p hookwall-worker --lib && bash scripts/build-worker.sh && node --test --test-concurrency=1 e2e/worker/*.test.mjs; }
 suite_npm() { bash scripts/test-npm.sh; }

@@ -54,9 +54,15 @@ pub fn shard(key: &str, shards: u32) -> u32 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Record {
     /// A hop is running somewhere until this time (Unix seconds); past it the claim lapses.
-    InFlight { until: u64 },
+    InFlight {
+        /// When the claim lapses (Unix seconds).
+        until: u64,
+    },
     /// The origin accepted the delivery at this time.
-    Forwarded { at: u64 },
+    Forwarded {
+        /// When the origin accepted it (Unix seconds).
+        at: u64,
+    },
 }
 
 impl Record {
@@ -85,11 +91,17 @@ impl Record {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Claim {
     /// Nobody holds the key: store [`Record::InFlight`] with this `until` and forward.
-    Claimed { until: u64 },
+    Claimed {
+        /// When the new claim lapses (Unix seconds).
+        until: u64,
+    },
     /// Already forwarded: answer 200 `duplicate`, forward nothing.
     Duplicate,
     /// Another copy's hop is running: answer retryably after this many seconds.
-    InFlight { retry_after_seconds: u64 },
+    InFlight {
+        /// Seconds until the running hop's claim lapses.
+        retry_after_seconds: u64,
+    },
 }
 
 /// Decides a claim on `record` at `now`, with a hop lease of `lease_seconds`.

@@ -53,7 +53,7 @@ macro_rules! or_default {
 macro_rules! rejections {
     ($(
         $(#[$doc:meta])*
-        $name:ident $( ( $($tn:ident : $tt:ty),* ) )? $( { $($sn:ident : $st:ty),* } )?
+        $name:ident $( ( $($tn:ident : $tt:ty),* ) )? $( { $( $(#[$fdoc:meta])* $sn:ident : $st:ty),* } )?
             => $code:literal, $status:literal, keys: $keys:literal
             $(, refresh: $refresh:expr)? $(, retry: $retry:expr)?
             ; |$f:ident| $msg:expr;
@@ -62,7 +62,7 @@ macro_rules! rejections {
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum Rejection {
-            $( $(#[$doc])* $name $( ( $($tt),* ) )? $( { $($sn: $st),* } )?, )*
+            $( $(#[$doc])* $name $( ( $($tt),* ) )? $( { $( $(#[$fdoc])* $sn: $st),* } )?, )*
         }
 
         impl Rejection {
@@ -163,7 +163,10 @@ pub struct CodeInfo {
 
 rejections! {
     /// The body is larger than the configured cap.
-    BodyTooLarge { limit: usize } => "body_too_large", 413, keys: false;
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: usize
+    } => "body_too_large", 413, keys: false;
         |f| write!(f, "the body is larger than {limit} bytes; webhook events are thin pointers, so this is not a delivery to accept");
     /// A required header is absent.
     MissingHeader(h: HeaderName) => "missing_header", 400, keys: false;
@@ -175,20 +178,38 @@ rejections! {
     InvalidHeader(h: HeaderName) => "invalid_header", 400, keys: false;
         |f| write!(f, "the {h} header is empty or holds control or non-ASCII characters");
     /// A header is longer than hookwall accepts for it.
-    HeaderTooLong { header: HeaderName, limit: usize } => "header_too_long", 400, keys: false;
+    HeaderTooLong {
+        /// The header that is too long.
+        header: HeaderName,
+        /// Its cap, in bytes.
+        limit: usize
+    } => "header_too_long", 400, keys: false;
         |f| write!(f, "the {header} header is longer than {limit} bytes");
     /// `webhook-timestamp` is not a canonical decimal number of seconds.
     InvalidTimestamp => "invalid_timestamp", 400, keys: false;
         |f| f.write_str("webhook-timestamp must be whole Unix seconds in plain decimal (no sign, no leading zeros, no fraction)");
     /// The timestamp is older than the tolerance allows.
-    TimestampTooOld { age_seconds: u64, tolerance_seconds: u64 } => "timestamp_too_old", 401, keys: false;
+    TimestampTooOld {
+        /// How long ago the delivery was signed.
+        age_seconds: u64,
+        /// The configured tolerance.
+        tolerance_seconds: u64
+    } => "timestamp_too_old", 401, keys: false;
         |f| write!(f, "the delivery was signed {age_seconds} s ago, more than the {tolerance_seconds} s tolerance; it may be a replay, or the receiver's clock is behind");
     /// The timestamp is further in the future than the tolerance allows.
-    TimestampTooNew { ahead_seconds: u64, tolerance_seconds: u64 } => "timestamp_too_new", 401, keys: false;
+    TimestampTooNew {
+        /// How far in the future the timestamp is.
+        ahead_seconds: u64,
+        /// The configured tolerance.
+        tolerance_seconds: u64
+    } => "timestamp_too_new", 401, keys: false;
         |f| write!(f, "the timestamp is {ahead_seconds} s in the future, more than the {tolerance_seconds} s tolerance; check the sender's and receiver's clocks");
     /// `webhook-signature` lists more entries (or more `v1a` and JWT entries) than hookwall
     /// will try.
-    TooManySignatures { limit: usize } => "too_many_signatures", 400, keys: false;
+    TooManySignatures {
+        /// The most entries hookwall tries.
+        limit: usize
+    } => "too_many_signatures", 400, keys: false;
         |f| write!(
             f,
             "webhook-signature lists more than {limit} entries of a kind hookwall caps: at most {} in all, and at most {} v1a and JWT entries together (each costs a public-key check)",
@@ -205,7 +226,11 @@ rejections! {
     NoKeyForScheme => "no_key_for_scheme", 401, keys: true;
         |f| f.write_str("the delivery is signed with a scheme for which no secret or key is configured");
     /// Well-formed signatures, but none verifies with any trusted key.
-    NoMatchingSignature { asymmetric: bool } => "no_matching_signature", 401, keys: true, refresh: *asymmetric;
+    NoMatchingSignature {
+        /// Whether a `v1a` (public-key) entry was left unverified, so a fresher key set
+        /// might verify it.
+        asymmetric: bool
+    } => "no_matching_signature", 401, keys: true, refresh: *asymmetric;
         |f| f.write_str(if *asymmetric {
             "no signature matches any configured secret or public key; the body, id or timestamp was altered, or the keys changed"
         } else {
@@ -227,7 +252,10 @@ rejections! {
     UnknownKid => "unknown_kid", 401, keys: true, refresh: true;
         |f| f.write_str("no RSA signing key in the JWKS has the JWT's kid");
     /// The JWKS key for the `kid` has a modulus below 2048 bits.
-    JwtKeyTooSmall { bits: usize } => "jwt_key_too_small", 401, keys: true;
+    JwtKeyTooSmall {
+        /// The key's modulus size in bits.
+        bits: usize
+    } => "jwt_key_too_small", 401, keys: true;
         |f| write!(f, "the JWKS key for this kid has a {bits}-bit modulus; at least 2048 bits are required");
     /// The RS256 signature does not verify with the key named by `kid`.
     JwtSignatureInvalid => "jwt_signature_invalid", 401, keys: true;
@@ -271,7 +299,10 @@ rejections! {
     /// known now), and a fetch is not possible before `retry_after_seconds` or just failed.
     /// Retryable: the sender tries again later, when [`KeyCache`](crate::keyflow::KeyCache)
     /// may fetch.
-    JwksUnavailable { retry_after_seconds: u64 } => "jwks_unavailable", 503, keys: true, retry: *retry_after_seconds;
+    JwksUnavailable {
+        /// Seconds until a fetch may be tried again.
+        retry_after_seconds: u64
+    } => "jwks_unavailable", 503, keys: true, retry: *retry_after_seconds;
         |f| write!(f, "no signing key known now verifies this delivery and a fresher key set (JWKS) cannot be fetched yet; retry in {retry_after_seconds} s");
 }
 
@@ -281,13 +312,13 @@ impl core::error::Error for Rejection {}
 macro_rules! config_errors {
     ($(
         $(#[$doc:meta])*
-        $name:ident $( { $($sn:ident : $st:ty),* } )? => $code:literal; |$f:ident| $msg:expr;
+        $name:ident $( { $( $(#[$fdoc:meta])* $sn:ident : $st:ty),* } )? => $code:literal; |$f:ident| $msg:expr;
     )*) => {
         /// Why a secret, key or JWKS could not be loaded. Raised at configuration time, never per request.
         #[derive(Clone, Debug, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum ConfigError {
-            $( $(#[$doc])* $name $( { $($sn: $st),* } )?, )*
+            $( $(#[$doc])* $name $( { $( $(#[$fdoc])* $sn: $st),* } )?, )*
         }
 
         impl ConfigError {
@@ -321,7 +352,10 @@ config_errors! {
     SecretNotBase64 => "invalid_secret";
         |f| f.write_str("the secret is not base64 after its whsec_ prefix; copy it exactly as the sender issued it");
     /// A secret decodes to fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
-    SecretTooShort { bytes: usize } => "secret_too_short";
+    SecretTooShort {
+        /// How many bytes the secret decodes to.
+        bytes: usize
+    } => "secret_too_short";
         |f| write!(
             f,
             "the secret decodes to {bytes} bytes; at least {} are required (Standard Webhooks secrets are 24 to 64 bytes)",
@@ -336,9 +370,15 @@ config_errors! {
     /// The JWKS document is not JSON with a `keys` array.
     InvalidJwks => "invalid_jwks"; |f| f.write_str("the JWKS is not a JSON object with a \"keys\" array");
     /// The JWKS document is larger than the cap.
-    JwksTooLarge { limit: usize } => "jwks_too_large"; |f| write!(f, "the JWKS document is larger than {limit} bytes");
+    JwksTooLarge {
+        /// The cap, in bytes.
+        limit: usize
+    } => "jwks_too_large"; |f| write!(f, "the JWKS document is larger than {limit} bytes");
     /// The JWKS lists more keys than the cap.
-    JwksTooManyKeys { limit: usize } => "jwks_too_many_keys"; |f| write!(f, "the JWKS lists more than {limit} keys");
+    JwksTooManyKeys {
+        /// The most keys accepted.
+        limit: usize
+    } => "jwks_too_many_keys"; |f| write!(f, "the JWKS lists more than {limit} keys");
     /// The JWKS parses but holds no key hookwall can use (RSA of 2048 to 8192 bits, Ed25519).
     JwksNoUsableKey => "jwks_no_usable_key";
         |f| f.write_str("the JWKS holds no usable signing key (RSA of 2048 to 8192 bits, or Ed25519)");

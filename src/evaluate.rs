@@ -40,7 +40,10 @@ pub enum EntryOutcome {
     /// An unknown version, ignored as the spec requires.
     Ignored,
     /// The same entry as an earlier one, checked once there.
-    Duplicate { of: usize },
+    Duplicate {
+        /// The index of the earlier entry.
+        of: usize,
+    },
     /// A supported scheme whose value is not base64 of the right length.
     Malformed,
     /// No key is configured for its scheme.
@@ -48,7 +51,12 @@ pub enum EntryOutcome {
     /// `tried` keys were tried and none matched.
     NoMatch,
     /// The key that verified it (for a JWT, with the body binding found).
-    Matched { key: MatchedKey, binding: Option<Binding> },
+    Matched {
+        /// The trusted key that verified it.
+        key: MatchedKey,
+        /// For a JWT, the body binding found in its claims.
+        binding: Option<Binding>,
+    },
     /// A JWT refused for this reason.
     Refused(Rejection),
 }

@@ -35,11 +35,17 @@ pub struct ReportOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepName {
+    /// The body's size.
     Body,
+    /// The three `webhook-*` headers: present and well-formed.
     Headers,
+    /// The timestamp within the tolerance.
     Timestamp,
+    /// The signature entries against the trusted keys.
     Signature,
+    /// The tenant binding.
     Tenant,
+    /// The payload as an event envelope.
     Payload,
 }
 
@@ -160,7 +166,9 @@ pub struct Fact {
 /// `{steps, verdict: {ok: false, code, message, status}}`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// The checks in the order they ran.
     pub steps: Vec<Step>,
+    /// The verified delivery, or why it was rejected (the same as [`Verifier::verify`]).
     #[serde(serialize_with = "serialize_verdict")]
     pub verdict: Result<Verified, Rejection>,
 }

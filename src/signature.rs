@@ -67,7 +67,10 @@ pub enum Entry<'a> {
     Unknown,
     /// The same entry as the one at index `of` (same text, or same signature bytes): checked
     /// once, there.
-    Duplicate { of: usize },
+    Duplicate {
+        /// The index of the earlier entry.
+        of: usize,
+    },
 }
 
 impl Entry<'_> {

@@ -33,11 +33,20 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MatchedKey {
     /// The n-th configured `v1` secret (0-based).
-    Secret { index: usize },
+    Secret {
+        /// Its index among the configured secrets.
+        index: usize,
+    },
     /// The n-th configured `whpk_` key (0-based).
-    PublicKey { index: usize },
+    PublicKey {
+        /// Its index among the configured public keys.
+        index: usize,
+    },
     /// A JWKS key.
-    Jwk { kid: Option<String> },
+    Jwk {
+        /// The key's `kid`, if the JWKS gave one.
+        kid: Option<String>,
+    },
 }
 
 impl core::fmt::Display for MatchedKey {

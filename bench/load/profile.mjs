@@ -7,12 +7,13 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import crypto from "node:crypto";
 import { fork } from "node:child_process";
+import { SECRETS } from "../../e2e/vectors.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 10);
 const WHICH = process.argv[3] ?? "hookwall";
 const INVALID_SHARE = Number(process.argv[4] ?? 0.2);
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = SECRETS[0];
 const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
 const key = Buffer.from(SECRET.slice(6), "base64");
 const bad = crypto.randomBytes(32);

@@ -25,11 +25,12 @@ import { Webhook } from "standardwebhooks";
 // CPU time of each worker's own workerd process (user + system, from /proc): a per-request cost
 // that does not depend on how busy the rest of the machine is, unlike req/s and latency.
 import { cpuMs, descendantWorkerds } from "./proc.mjs";
+import { SECRETS } from "../../e2e/vectors.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const SECONDS = Number(process.argv[2] ?? 60);
 const CONNECTIONS = Number(process.argv[3] ?? 10);
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = SECRETS[0];
 const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
 const INVALID_SHARE = Number(process.argv[4] ?? 0.2);
 // LOAD_RATE=n: an open loop at n requests per second (see fireAtRate) instead of autocannon's

@@ -10,12 +10,13 @@ import { createRequire } from "node:module";
 import { Webhook as RefWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { SECRETS, GEMINI } from "../../e2e/vectors.mjs";
 
 const require = createRequire(import.meta.url);
 const { Webhook, JwksVerifier } = require("../../pkg/dist/index.cjs");
 const MS = Number(process.argv[2] ?? 700);
 const ROUNDS = 7;
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = SECRETS[0];
 const KEY = Buffer.from(SECRET.slice(6), "base64");
 
 function body(size) {
@@ -49,7 +50,7 @@ async function measure(contenders) {
 
 const rows = [];
 const ts = Math.floor(Date.now() / 1000);
-const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+const id = GEMINI.id;
 const hookwall = new Webhook(SECRET);
 const ref = new RefWebhook(SECRET);
 const svix = new SvixWebhook(SECRET);

@@ -11,13 +11,13 @@ import { Webhook as SvixWebhook } from "svix";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import express from "express";
 import Fastify from "fastify";
+import { SECRETS, REFERENCE, GEMINI, RFC8032 } from "../vectors.mjs";
 
 const require = createRequire(import.meta.url);
 const hookwall = require("../../pkg/dist/index.cjs");
 const { Webhook, WebhookVerificationError, JwksVerifier, webhookMiddleware, fastifyRawJson, fastifyWebhookHook, REJECTION_CODES } = hookwall;
 
-const S1 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const S2 = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const [S1, S2] = SECRETS;
 const now = () => Math.floor(Date.now() / 1000);
 const H = (id, ts, sig) => ({ "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig });
 const EVENT = JSON.stringify({ type: "batch.succeeded", version: "v1", timestamp: "2026-01-22T12:00:00Z", data: { id: "batch_123456", output_file_uri: "gs://my-bucket/results.jsonl" } });
@@ -35,13 +35,14 @@ function codeOf(fn) {
 
 describe("Webhook (standardwebhooks drop-in)", () => {
   test("reference vector verifies at its own time, and not 301 s later", (t) => {
-    t.mock.timers.enable({ apis: ["Date"], now: 1614265330 * 1000 });
-    const wh = new Webhook(S1);
-    const headers = H("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    assert.deepEqual(wh.verify('{"test": 2432232314}', headers), { test: 2432232314 });
-    assert.equal(wh.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", new Date(1614265330 * 1000), '{"test": 2432232314}'), headers["webhook-signature"]);
-    t.mock.timers.setTime((1614265330 + 301) * 1000);
-    assert.equal(codeOf(() => wh.verify('{"test": 2432232314}', headers)), "timestamp_too_old");
+    const ref = REFERENCE[0];
+    t.mock.timers.enable({ apis: ["Date"], now: ref.timestamp * 1000 });
+    const wh = new Webhook(SECRETS[ref.secret]);
+    const headers = H(ref.id, ref.timestamp, ref.signature);
+    assert.deepEqual(wh.verify(ref.body, headers), JSON.parse(ref.body));
+    assert.equal(wh.sign(ref.id, new Date(ref.timestamp * 1000), ref.body), headers["webhook-signature"]);
+    t.mock.timers.setTime((ref.timestamp + 301) * 1000);
+    assert.equal(codeOf(() => wh.verify(ref.body, headers)), "timestamp_too_old");
   });
 
   test("negative cases carry the core's codes and statuses", () => {
@@ -97,27 +98,20 @@ describe("Webhook (standardwebhooks drop-in)", () => {
   });
 
   test("protocol vectors: Gemini-shaped v1 and rotation", (t) => {
-    const ts = 1674087231;
+    const { id, timestamp: ts, body, v1: [sig1, sig2] } = GEMINI;
     t.mock.timers.enable({ apis: ["Date"], now: ts * 1000 });
-    const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-    const body = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
-    const sig1 = "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=";
-    const sig2 = "v1,O3JAY2pb4EkuEDnVJQDfE4WdWXGF2dh6lCCs5z4PbE0=";
     assert.equal(new Webhook(S1).sign(id, new Date(ts * 1000), body), sig1);
     assert.equal(new Webhook(S2).sign(id, new Date(ts * 1000), body), sig2);
     for (const secret of [S1, S2]) assert.equal(new Webhook(secret).verify(body, H(id, ts, `${sig1} ${sig2}`)).data.id, "batch_123456");
-    assert.equal(codeOf(() => new Webhook(S1).verify(body.replace('"v1",', '"v1", '), H(id, ts, sig1))), "no_matching_signature");
+    assert.equal(codeOf(() => new Webhook(S1).verify(body.replace(GEMINI.tamper.find, GEMINI.tamper.replace), H(id, ts, sig1))), "no_matching_signature");
     // The secret without its prefix, like standardwebhooks accepts it.
     assert.ok(new Webhook(S1.slice(6)).verify(body, H(id, ts, sig1)));
   });
 
   test("protocol vector: v1a with the RFC 8032 test-1 key from a JWKS", async (t) => {
-    const ts = 1674087231;
+    const { id, timestamp: ts, body, v1a: sig } = GEMINI;
     t.mock.timers.enable({ apis: ["Date"], now: ts * 1000 });
-    const id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-    const body = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
-    const jwk = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "test-key-1", alg: "EdDSA", use: "sig" };
-    const sig = "v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LGZa5wzbht++A1nJuG45+yNzVCBnRRgSMCQ==";
+    const jwk = { ...RFC8032.jwk };
     const jv = new JwksVerifier({ anyTenant: true, jwks: { keys: [jwk] } });
     assert.equal((await jv.verify(body, H(id, ts, sig))).type, "batch.succeeded");
     await assert.rejects(jv.verify(body.replace("123456", "123457"), H(id, ts, sig)), (e) => e.code === "no_matching_signature");

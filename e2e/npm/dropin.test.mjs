@@ -14,12 +14,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as Ref from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
+import { SECRETS } from "../vectors.mjs";
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const hw = require("../../pkg/dist/index.cjs");
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const [SECRET, SECRET2] = SECRETS;
 const now = () => Math.floor(Date.now() / 1000);
 
 /** What a verify call gave: the value (as JSON text, undefined kept) or "threw". */
@@ -63,7 +64,7 @@ function randomCase(rng) {
     case "missing": delete headers[pick(["webhook-id", "webhook-timestamp", "webhook-signature"])]; break;
     case "bytes": payload = Buffer.from(body); break;
     case "jsonParse": options = { jsonParse: false }; break;
-    case "secret": return { secret: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", payload, headers, options };
+    case "secret": return { secret: SECRET2, payload, headers, options };
   }
   return { secret: SECRET, payload, headers, options };
 }
@@ -194,7 +195,7 @@ declare const record: Record<string, string>;
 const headers: WebhookUnbrandedRequiredHeaders = { "webhook-id": "m", "webhook-timestamp": "1", "webhook-signature": "v1,x" };
 const options: WebhookOptions = { format: "raw" };
 const verifyOptions: VerifyOptions = { jsonParse: false };
-const a: Webhook = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const a: Webhook = new Webhook(${JSON.stringify(SECRET)});
 const b = new Webhook(new Uint8Array(32), options);
 const c = new Webhook("raw key", { format: "raw" });
 export const r1: unknown = a.verify(body, headers);

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Webhook as RefWebhook } from "standardwebhooks";
+import { SECRETS } from "../vectors.mjs";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -28,7 +29,7 @@ const matrix = join(root, "e2e/npm/matrix/node_modules");
 const bunPlatformBin = join(matrix, "@oven", `bun-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}`, "bin", "bun");
 const bin = (name) => (name === "bun" && existsSync(bunPlatformBin) ? bunPlatformBin : join(matrix, ".bin", name));
 const skip = new Set((process.env.HOOKWALL_MATRIX_SKIP ?? "").split(",").filter(Boolean));
-const SECRET = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const SECRET = SECRETS[1];
 const BODY = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_1","output_file_uri":"gs://b/r.jsonl"}}';
 const EXPECTED = { ok: "batch.succeeded", bytes: "batch.succeeded", svix: "batch.succeeded", tampered: "no_matching_signature", empty: "undefined" };
 
@@ -268,7 +269,7 @@ test("TypeScript --strict without @types/node (bundler and nodenext resolution)"
   writeFileSync(join(dir, "app.ts"), `
 import { Webhook, WebhookVerificationError, JwksVerifier, type WebhookUnbrandedRequiredHeaders, type VerificationReport } from "hookwall";
 const headers: WebhookUnbrandedRequiredHeaders = { "webhook-id": "m", "webhook-timestamp": "1", "webhook-signature": "v1,x" };
-const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const wh = new Webhook(${JSON.stringify(SECRETS[0])});
 export const event: unknown = wh.verify(new Uint8Array(2), headers, { jsonParse: false });
 export const report: VerificationReport = wh.verifyDetailed("{}", new Headers([["webhook-id", "m"]]));
 export const later: Promise<unknown> = new JwksVerifier({ anyTenant: true, jwks: { keys: [] } }).verify("{}", headers);

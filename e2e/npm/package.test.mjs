@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync, mkdirSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SECRETS } from "../vectors.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = join(root, "pkg");
@@ -34,7 +35,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const SCRIPT = (importLine) => `${importLine}
-const wh = new Webhook(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+const wh = new Webhook([${JSON.stringify(SECRETS[0])}]);
 const body = '{"type":"batch.succeeded","data":{"id":"b"}}';
 const ts = new Date();
 const headers = { "webhook-id": "m", "webhook-timestamp": String(Math.floor(ts / 1000)), "webhook-signature": wh.sign("m", ts, body) };
@@ -107,7 +108,7 @@ test("a TypeScript consumer type-checks (and a wrong use does not)", () => {
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: [] }, files: ["consumer.ts", "esm-consumer.mts", "frameworks.ts"] }));
   writeFileSync(join(dir, "esm-consumer.mts"), `
 import { Webhook, JwksVerifier, WebhookVerificationError, type VerificationReport } from "hookwall";
-const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const wh = new Webhook(${JSON.stringify(SECRETS[0])});
 const headers = new Headers({ "webhook-id": "m" });
 const report: VerificationReport = wh.verifyDetailed(new Uint8Array(1), headers);
 if (report.verdict.ok) { const id: string = report.verdict.delivery.id; void id; } else { const code: string = report.verdict.code; void code; }
@@ -120,7 +121,7 @@ void done;
 import express from "express";
 import Fastify from "fastify";
 import { Webhook, webhookMiddleware, fastifyRawJson, fastifyWebhookHook } from "hookwall";
-const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const wh = new Webhook(${JSON.stringify(SECRETS[0])});
 const app = express();
 app.post("/hook", webhookMiddleware(wh), (_req: express.Request, res: express.Response) => { res.json(res.locals.webhook); });
 const f = Fastify();
@@ -163,8 +164,8 @@ function example(name) {
 async function runExample(name, t) {
   const file = join(dir, `${name}-example.mjs`);
   writeFileSync(file, example(name));
-  const secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, PORT: "0", WHSEC: `whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,${secret}` }, stdio: ["ignore", "pipe", "pipe"] });
+  const secret = SECRETS[1];
+  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, PORT: "0", WHSEC: `${SECRETS[0]},${secret}` }, stdio: ["ignore", "pipe", "pipe"] });
   t.after(() => child.kill());
   let out = "";
   const port = await new Promise((resolve, reject) => {

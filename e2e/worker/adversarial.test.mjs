@@ -6,8 +6,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHmac } from "node:crypto";
 import { startEdge, signV1, ed25519Key, signV1a, nowSeconds, eventBody, newId, deliveryHeaders } from "./harness.mjs";
+import { SECRETS, GEMINI, RFC8032 } from "../vectors.mjs";
 
 const doc = JSON.parse(readFileSync(new URL("../adversarial-cases.json", import.meta.url), "utf8"));
+// The base delivery comes from the protocol vectors (tests/vectors.json), as in the Rust runner.
+const BASE = { secret: SECRETS[0], event: GEMINI.body, jwks: JSON.stringify({ keys: [RFC8032.jwk] }) };
 /** Same placeholder rules as the Rust runner (see the table's "about"). `now` is taken per request. */
 function expand(text, v1, NOW = nowSeconds()) {
   return text.replace(/\{(now(?:[+-]\d+)?|repeatjoin:.*?:\d+|repeat:.*?:\d+|v1|v1:raw)\}/gs, (_, p) => {
@@ -24,7 +27,7 @@ function expand(text, v1, NOW = nowSeconds()) {
 
 /** v1 over raw bytes (the reference library takes strings, and some bodies are not UTF-8). */
 function v1Raw(id, ts, body) {
-  const key = Buffer.from(doc.secret.slice("whsec_".length), "base64");
+  const key = Buffer.from(BASE.secret.slice("whsec_".length), "base64");
   return "v1," + createHmac("sha256", key).update(`${id}.${ts}.`).update(body).digest("base64");
 }
 
@@ -32,12 +35,12 @@ function request(c) {
   const now = nowSeconds();
   const id = expand(c.id ?? "msg_adv", undefined, now);
   const ts = expand(c.ts ?? "{now}", undefined, now);
-  const body = c.body_hex !== undefined ? Buffer.from(c.body_hex, "hex") : Buffer.from(c.body !== undefined ? expand(c.body, undefined, now) : doc.event);
+  const body = c.body_hex !== undefined ? Buffer.from(c.body_hex, "hex") : Buffer.from(c.body !== undefined ? expand(c.body, undefined, now) : BASE.event);
   const signTs = c.sign_ts ?? ts;
   const v1 = /^\d+$/.test(signTs) ? v1Raw(c.sign_id ?? id, signTs, c.sign_body !== undefined ? Buffer.from(c.sign_body) : body) : "v1,AAAA";
   // The reference library agrees with v1Raw wherever it applies (guards the helper itself).
   if (c.sign_body === undefined && /^[1-9]\d{0,14}$/.test(signTs) && body.toString("utf8") === body.toString("latin1")) {
-    assert.equal(v1, signV1(doc.secret, c.sign_id ?? id, Number(signTs), body.toString("utf8")));
+    assert.equal(v1, signV1(BASE.secret, c.sign_id ?? id, Number(signTs), body.toString("utf8")));
   }
   const headers = c.headers
     ? c.headers.map(([k, v]) => [k, expand(v, v1, now)])
@@ -65,7 +68,7 @@ async function postOnce(target, req, t) {
 let edge;
 // No refetch cooldown on this edge: every key miss refetches, so each case gets the core's final
 // verdict (with a cooldown, misses inside it are answered 503 jwks_unavailable: keys.test.mjs).
-before(async () => (edge = await startEdge({ jwks: doc.jwks, vars: { WEBHOOK_SECRETS: doc.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } })));
+before(async () => (edge = await startEdge({ jwks: BASE.jwks, vars: { WEBHOOK_SECRETS: BASE.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } })));
 after(() => edge?.close());
 
 const cases = doc.deliveries;
@@ -79,7 +82,7 @@ for (const c of cases) {
   test(`rejects: ${c.name}`, { skip }, async (t) => {
     const want = { code: c.worker?.expect ?? c.expect, status: c.worker?.status ?? c.status };
     let target = edge;
-    if (c.jwks) target = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: doc.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } });
+    if (c.jwks) target = await startEdge({ jwks: c.jwks, vars: { WEBHOOK_SECRETS: BASE.secret, JWKS_REFETCH_COOLDOWN_SECONDS: "0" } });
     try {
       const { body, headers } = request(c);
       const before = target.origin.attempts;
@@ -93,7 +96,7 @@ for (const c of cases) {
 }
 
 test("a valid delivery still passes after all that (the base case of the table is sound)", async () => {
-  const r = await edge.postV1(doc.event, { secret: doc.secret });
+  const r = await edge.postV1(BASE.event, { secret: BASE.secret });
   assert.equal(r.status, 200, r.text);
   assert.equal(edge.origin.received.length, 1);
   assert.equal(edge.origin.badSignatures, 0);

@@ -7,10 +7,12 @@ import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { Webhook } from "standardwebhooks";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { startOrigin } from "../../demo/origin.mjs";
+import { SECRETS as VECTOR_SECRETS } from "../vectors.mjs";
 
 const BUILD = new URL("../../crates/worker/build/", import.meta.url).pathname;
 
-export const SECRETS = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"];
+/** The protocol vectors' two secrets (tests/vectors.json). */
+export const SECRETS = VECTOR_SECRETS;
 export const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
 
 /** A Gemini-shaped thin event body. */

@@ -2,8 +2,10 @@
 // what the JS baseline worker spends on standardwebhooks per forwarded delivery, and what an
 // await costs a Rust worker's executor (queueMicrotask) against a plain promise `then`.
 import { Webhook } from "standardwebhooks";
+// esbuild bundles the one copy of the vectors (tests/vectors.json) into the worker.
+import vectors from "../../../tests/vectors.json";
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = vectors.secrets[0];
 const ORIGIN_SECRET = "whsec_aG9va3dhbGwtZGVtby1vcmlnaW4tc2VjcmV0IQ==";
 
 function crypto(n) {
