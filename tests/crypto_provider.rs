@@ -2,10 +2,10 @@
 //! the same verdicts under a second provider, every primitive goes through it, and the rules
 //! stay in the core even under a provider laxer than the default.
 
-mod common;
 #[allow(dead_code)]
 #[path = "adversarial.rs"]
 mod adversarial;
+mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -56,7 +56,8 @@ impl CryptoProvider for Counting {
         if self.lax {
             let key = ed25519_dalek::VerifyingKey::from_bytes(key.as_bytes()).unwrap();
             key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
-                || ed25519_dalek::Verifier::verify(&key, message, &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
+                || ed25519_dalek::Verifier::verify(&key, message, &ed25519_dalek::Signature::from_bytes(signature))
+                    .is_ok()
         } else {
             RUST_CRYPTO.ed25519_verify(key, message, signature)
         }
@@ -89,7 +90,8 @@ fn the_reference_and_gemini_vectors_under_a_second_provider() {
     for (i, r) in list.iter().enumerate() {
         let secret = secret(text(&format!("/secrets/{}", r["secret"])));
         let ts = r["timestamp"].as_u64().unwrap().to_string();
-        let (id, body, sig) = (r["id"].as_str().unwrap(), r["body"].as_str().unwrap(), r["signature"].as_str().unwrap());
+        let (id, body, sig) =
+            (r["id"].as_str().unwrap(), r["body"].as_str().unwrap(), r["signature"].as_str().unwrap());
         for crypto in [&RUST_CRYPTO as &'static dyn CryptoProvider, &COUNTING] {
             let v = Verifier::builder().secret(secret.clone()).payload(PayloadRule::Any).crypto(crypto).build();
             let now = r["timestamp"].as_u64().unwrap();
@@ -141,7 +143,10 @@ fn small_order_r_is_refused_even_by_a_lax_provider() {
     sig[32..].copy_from_slice(s.as_bytes());
     // The forged signature really is valid under the cofactorless, non-strict rule...
     let dalek = ed25519_dalek::VerifyingKey::from_bytes(pk.as_bytes()).unwrap();
-    assert!(ed25519_dalek::Verifier::verify(&dalek, message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&sig)).is_ok());
+    assert!(
+        ed25519_dalek::Verifier::verify(&dalek, message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&sig))
+            .is_ok()
+    );
     assert!(LAX.ed25519_verify(&pk, message.as_bytes(), &sig));
     // ...and refused by the core under every provider.
     assert!(!pk.verify_with(&LAX, message.as_bytes(), &sig));
@@ -227,12 +232,18 @@ fn rs256_under_a_second_provider_and_the_length_rules() {
     let claims = json!({"iat": now, "exp": now + 300, "aud": "https://rx.example", "event": body});
     let token = rs256_token(key, &json!({"alg": "RS256", "kid": "k1"}), &claims);
     let headers = |sig: &str| {
-        vec![("webhook-id".to_string(), "msg_1".to_string()), ("webhook-timestamp".into(), now.to_string()), ("webhook-signature".into(), sig.to_string())]
+        vec![
+            ("webhook-id".to_string(), "msg_1".to_string()),
+            ("webhook-timestamp".into(), now.to_string()),
+            ("webhook-signature".into(), sig.to_string()),
+        ]
     };
     let run = |crypto: &'static dyn CryptoProvider, sig: &str| {
         let v = Verifier::builder().jwks(jwks.clone()).audience("https://rx.example").crypto(crypto).build();
         let h = headers(sig);
-        v.verify(body.as_bytes(), h.iter().map(|(k, v)| (k.as_str(), v.as_str())), now).map(|_| ()).map_err(|e| e.code())
+        v.verify(body.as_bytes(), h.iter().map(|(k, v)| (k.as_str(), v.as_str())), now)
+            .map(|_| ())
+            .map_err(|e| e.code())
     };
     let before = COUNTING.rsa.load(Relaxed);
     assert_eq!(run(&COUNTING, &token), Ok(()));

@@ -72,7 +72,11 @@ pub static HOST_PROVIDER: HostProvider = HostProvider;
 /// The host's handle of a key, importing it once.
 fn handle(host: &mut Host, kind: u32, a: &[u8], b: &[u8]) -> Option<u32> {
     let material = |m: &[u8]| [m, b].concat();
-    if let Some((_, _, h)) = host.keys.iter().find(|(k, m, _)| *k == kind && m.len() == a.len() + b.len() && m[..a.len()] == *a && m[a.len()..] == *b) {
+    if let Some((_, _, h)) = host
+        .keys
+        .iter()
+        .find(|(k, m, _)| *k == kind && m.len() == a.len() + b.len() && m[..a.len()] == *a && m[a.len()..] == *b)
+    {
         return u32::try_from(*h).ok();
     }
     if host.keys.len() >= MAX_KEYS {
