@@ -1,7 +1,7 @@
 //! The adversarial table (`e2e/adversarial-cases.json`, shared with the worker's end-to-end
 //! suite): every bad input gets its specific rejection code from the core.
 
-mod common;
+pub mod common;
 
 use hookwall::{Jwks, PublicKey, Secret, Verifier, sign_v1};
 use serde_json::Value;
