@@ -117,7 +117,8 @@ function bytes(payload: string | Uint8Array): Uint8Array {
  */
 let scratch = new Uint8Array(0);
 function transientBytes(payload: string | Uint8Array): Uint8Array {
-  if (typeof payload !== "string") return bytes(payload);
+  // Large strings (past the default body cap) are encoded as usual: the buffer kept stays small.
+  if (typeof payload !== "string" || payload.length > 256 * 1024) return bytes(payload);
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   if (scratch.length < payload.length * 3) scratch = new Uint8Array(Math.max(payload.length * 3, 1024));
   const { written } = encoder.encodeInto(payload, scratch);
