@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package and prints the benchmark table (hookwall vs standardwebhooks, svix and
-# Node's crypto, in one run). Exits non-zero if hookwall is not faster than standardwebhooks and
-# svix at every size.   bash scripts/bench-npm.sh [ms-per-case]
+# Builds the npm package and prints the benchmark tables (hookwall, its wasm-only build,
+# standardwebhooks, svix, jose and Node's crypto, in one interleaved run; then import and first
+# verify in fresh processes). Exits non-zero if hookwall is behind a peer in any row.
+#   bash scripts/bench-npm.sh [ms-per-case]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOOKWALL_ROOT"

@@ -226,7 +226,7 @@ pub(crate) fn evaluate<'h>(
         return e;
     }
 
-    let body = json::Body::new(body);
+    let body = json::Body::with_crypto(body, v.crypto());
     let signatures = check_signatures(v, jwks, &h, &body, now, mode);
     let matched = signatures.result.as_ref().ok().map(|(_, key)| key.clone());
     let binding = signatures.entries.as_ref().ok().and_then(|list| {
@@ -327,7 +327,7 @@ fn check_signatures<'h>(
                 let mut found = None;
                 for (i, secret) in v.secrets().iter().enumerate() {
                     tried += 1;
-                    let mac = *macs[i].get_or_insert_with(|| secret.mac(h.id, h.timestamp, bytes));
+                    let mac = *macs[i].get_or_insert_with(|| secret.mac_with(v.crypto(), h.id, h.timestamp, bytes));
                     if bool::from(mac.ct_eq(sig)) {
                         found = Some(MatchedKey::Secret { index: i });
                         break;
@@ -344,7 +344,7 @@ fn check_signatures<'h>(
                 let mut found = None;
                 for (key_ref, key) in v.ed25519_keys(jwks) {
                     tried += 1;
-                    if key.verify(message, sig) {
+                    if key.verify_with(v.crypto(), message, sig) {
                         found = Some(key_ref);
                         break;
                     }
@@ -364,7 +364,7 @@ fn check_signatures<'h>(
                     issuer: v.issuer(),
                     body: bytes,
                 };
-                match jwt::verify_body(token, jwks, &cx, body) {
+                match jwt::verify_body(token, jwks, &cx, body, v.crypto()) {
                     Ok(ok) => {
                         EntryOutcome::Matched { key: MatchedKey::Jwk { kid: Some(ok.kid) }, binding: Some(ok.binding) }
                     }

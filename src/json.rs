@@ -13,6 +13,8 @@ use core::cell::{Cell, OnceCell};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::crypto::{CryptoProvider, RUST_CRYPTO};
+
 /// A body parsed once: the value, if the body is JSON, and whether it is exact.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
@@ -132,12 +134,17 @@ pub struct Body<'a> {
     bytes: &'a [u8],
     parsed: OnceCell<Parsed>,
     digest: OnceCell<[u8; 32]>,
+    crypto: &'static dyn CryptoProvider,
 }
 
 impl<'a> Body<'a> {
     /// Wraps the raw bytes; nothing is parsed yet.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Body { bytes, parsed: OnceCell::new(), digest: OnceCell::new() }
+        Self::with_crypto(bytes, &RUST_CRYPTO)
+    }
+    /// Wraps the raw bytes; [`sha256`](Self::sha256) is computed by this provider.
+    pub fn with_crypto(bytes: &'a [u8], crypto: &'static dyn CryptoProvider) -> Self {
+        Body { bytes, parsed: OnceCell::new(), digest: OnceCell::new(), crypto }
     }
     /// The raw bytes.
     pub fn bytes(&self) -> &'a [u8] {
@@ -145,10 +152,7 @@ impl<'a> Body<'a> {
     }
     /// SHA-256 of the bytes, computed once (every JWT with a `body_sha256` claim compares it).
     pub fn sha256(&self) -> &[u8; 32] {
-        self.digest.get_or_init(|| {
-            use sha2::Digest;
-            sha2::Sha256::digest(self.bytes).into()
-        })
+        self.digest.get_or_init(|| self.crypto.sha256(self.bytes))
     }
     /// The parse, done now if it was not yet.
     pub fn parsed(&self) -> &Parsed {

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
 use crate::b64;
+use crate::crypto::{CryptoProvider, RUST_CRYPTO};
 use crate::error::ConfigError;
 use crate::v1a::PublicKey;
 
@@ -48,6 +49,9 @@ pub enum KeyMaterial {
 pub struct RsaKey {
     pub(crate) key: rsa::PublicKey,
     bits: usize,
+    /// Big-endian modulus and exponent without leading zeros (for a [`CryptoProvider`]).
+    n: Vec<u8>,
+    e: Vec<u8>,
 }
 
 impl RsaKey {
@@ -64,7 +68,8 @@ impl RsaKey {
         let e_int = rsa::BoxedUint::from_be_slice_vartime(e);
         let key =
             rsa::PublicKey::new_with_size_limits(n_int, e_int, 512..=MAX_RSA_BITS).map_err(|_| "rsa_invalid_key")?;
-        Ok(RsaKey { key, bits })
+        let strip = |b: &[u8]| b[b.iter().position(|&x| x != 0).unwrap_or(b.len())..].to_vec();
+        Ok(RsaKey { key, bits, n: strip(n), e: strip(e) })
     }
 
     /// The public JWK (`kty` RSA, `alg` RS256, `use` sig) with this `kid`, for publishing a JWKS.
@@ -81,9 +86,28 @@ impl RsaKey {
         self.bits
     }
 
+    /// The modulus, big-endian, without leading zeros.
+    pub fn n_bytes(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent, big-endian, without leading zeros.
+    pub fn e_bytes(&self) -> &[u8] {
+        &self.e
+    }
+
     /// Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature (never for keys under [`MIN_RSA_BITS`]).
     pub fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.bits >= MIN_RSA_BITS && self.key.pkcs1v15_verify::<sha2::Sha256>(message, signature).is_ok()
+        self.verify_rs256_with(&RUST_CRYPTO, message, signature)
+    }
+
+    /// [`verify_rs256`](Self::verify_rs256) by this provider. The rules are checked here: the
+    /// modulus size, and a signature exactly as long as the modulus and below it.
+    pub fn verify_rs256_with(&self, crypto: &dyn CryptoProvider, message: &[u8], signature: &[u8]) -> bool {
+        self.bits >= MIN_RSA_BITS
+            && signature.len() == self.n.len()
+            && signature < self.n.as_slice()
+            && crypto.rsa_pkcs1v15_sha256_verify(self, message, signature)
     }
 }
 

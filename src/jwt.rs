@@ -110,7 +110,7 @@ pub fn claims(decoded: &Decoded<'_>) -> Result<Map<String, Value>, Rejection> {
 
 /// Verifies a compact RS256 JWS against the JWKS and the delivery.
 pub fn verify(token: &str, jwks: &Jwks, cx: &JwtContext<'_>) -> Result<VerifiedJwt, Rejection> {
-    verify_body(token, jwks, cx, &json::Body::new(cx.body))
+    verify_body(token, jwks, cx, &json::Body::new(cx.body), &crate::crypto::RUST_CRYPTO)
 }
 
 /// [`verify`] with the request's body, parsed at most once for every entry that needs it.
@@ -119,6 +119,7 @@ pub(crate) fn verify_body(
     jwks: &Jwks,
     cx: &JwtContext<'_>,
     body: &json::Body<'_>,
+    crypto: &dyn crate::crypto::CryptoProvider,
 ) -> Result<VerifiedJwt, Rejection> {
     let decoded = decode(token)?;
     let header = &decoded.header;
@@ -133,7 +134,7 @@ pub(crate) fn verify_body(
     if key.bits() < MIN_RSA_BITS {
         return Err(Rejection::JwtKeyTooSmall { bits: key.bits() });
     }
-    if !key.verify_rs256(decoded.signing_input.as_bytes(), &decoded.signature) {
+    if !key.verify_rs256_with(crypto, decoded.signing_input.as_bytes(), &decoded.signature) {
         return Err(Rejection::JwtSignatureInvalid);
     }
     let parsed_claims = json::parse(&decoded.payload);

@@ -45,6 +45,7 @@ extern crate alloc;
 
 mod b64;
 pub mod cache;
+pub mod crypto;
 pub mod dedupe;
 pub mod delivery;
 pub mod endpoint;
@@ -73,6 +74,7 @@ pub mod verifier;
 struct ReadmeDoctests;
 
 pub use cache::CachePolicy;
+pub use crypto::{CryptoProvider, RUST_CRYPTO, RustCrypto};
 pub use error::{CodeInfo, ConfigError, HeaderName, Rejection, error_body};
 pub use evaluate::Evaluation;
 pub use event::{CATALOG, Envelope, Event};

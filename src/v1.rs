@@ -4,11 +4,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, KeyInit};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::b64;
+use crate::crypto::{CryptoProvider, RUST_CRYPTO};
 use crate::error::ConfigError;
 
 /// Shortest decoded secret accepted. The spec asks for 24 to 64 bytes and only warns outside;
@@ -22,7 +23,8 @@ pub const RECOMMENDED_SECRET_BYTES: core::ops::RangeInclusive<usize> = 24..=64;
 pub struct Secret {
     /// HMAC state with the key already absorbed: cloning it saves two SHA-256 blocks per use.
     keyed: Hmac<Sha256>,
-    len: usize,
+    /// The raw key, for a [`CryptoProvider`] that keys its own HMAC (the host's).
+    key: Vec<u8>,
 }
 
 impl Secret {
@@ -67,12 +69,22 @@ impl Secret {
             return Err(ConfigError::SecretTooShort { bytes: key.len() });
         }
         let keyed = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| ConfigError::EmptySecret)?;
-        Ok(Secret { keyed, len: key.len() })
+        Ok(Secret { keyed, key: key.to_vec() })
     }
 
     /// Decoded length in bytes.
     pub fn len(&self) -> usize {
-        self.len
+        self.key.len()
+    }
+
+    /// The raw key bytes, for a [`CryptoProvider`] that computes the HMAC itself. Never log them.
+    pub fn expose_bytes(&self) -> &[u8] {
+        &self.key
+    }
+
+    /// The HMAC state with the key absorbed (the default provider clones it).
+    pub(crate) fn keyed(&self) -> &Hmac<Sha256> {
+        &self.keyed
     }
 
     /// Never true: a `Secret` cannot be empty.
@@ -82,18 +94,17 @@ impl Secret {
 
     /// Whether the length is in the spec's recommended 24..=64 bytes.
     pub fn is_recommended_length(&self) -> bool {
-        RECOMMENDED_SECRET_BYTES.contains(&self.len)
+        RECOMMENDED_SECRET_BYTES.contains(&self.key.len())
     }
 
     /// The raw 32-byte MAC of `{id}.{timestamp}.{body}`.
     pub fn mac(&self, id: &str, timestamp: &str, body: &[u8]) -> [u8; 32] {
-        let mut mac = self.keyed.clone();
-        mac.update(id.as_bytes());
-        mac.update(b".");
-        mac.update(timestamp.as_bytes());
-        mac.update(b".");
-        mac.update(body);
-        mac.finalize().into_bytes().into()
+        self.mac_with(&RUST_CRYPTO, id, timestamp, body)
+    }
+
+    /// [`mac`](Self::mac), computed by this provider.
+    pub fn mac_with(&self, crypto: &dyn CryptoProvider, id: &str, timestamp: &str, body: &[u8]) -> [u8; 32] {
+        crypto.hmac_sha256(self, &[id.as_bytes(), b".", timestamp.as_bytes(), b".", body])
     }
 
     /// Constant-time check of a decoded `v1` signature.
@@ -104,7 +115,7 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret({} bytes, redacted)", self.len)
+        write!(f, "Secret({} bytes, redacted)", self.key.len())
     }
 }
 

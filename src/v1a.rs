@@ -10,6 +10,7 @@ use core::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey as DalekSigningKey, VerifyingKey};
 
 use crate::b64;
+use crate::crypto::{self, CryptoProvider, RUST_CRYPTO};
 use crate::error::ConfigError;
 
 /// An Ed25519 public key trusted for `v1a`.
@@ -37,6 +38,10 @@ impl PublicKey {
     /// Uses the 32 raw key bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ConfigError> {
         let raw: &[u8; 32] = bytes.try_into().map_err(|_| ConfigError::InvalidPublicKey)?;
+        // Canonical encodings only, so that every provider reads the same point.
+        if !crypto::ed25519_encoding_canonical(raw) {
+            return Err(ConfigError::InvalidPublicKey);
+        }
         let key = VerifyingKey::from_bytes(raw).map_err(|_| ConfigError::InvalidPublicKey)?;
         if key.is_weak() {
             return Err(ConfigError::InvalidPublicKey);
@@ -66,8 +71,24 @@ impl PublicKey {
         serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": self.to_jwk_x(), "kid": kid, "alg": "EdDSA", "use": "sig"})
     }
 
+    /// The raw 32 bytes, by reference (for a [`CryptoProvider`]).
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.key.as_bytes()
+    }
+
     /// Strict verification of a 64-byte signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        self.verify_with(&RUST_CRYPTO, message, signature)
+    }
+
+    /// [`verify`](Self::verify) by this provider. The strictness rules (canonical `S`, no
+    /// small-order `R`) are checked here, before the provider is asked.
+    pub fn verify_with(&self, crypto: &dyn CryptoProvider, message: &[u8], signature: &[u8; 64]) -> bool {
+        crypto::ed25519_signature_acceptable(signature) && crypto.ed25519_verify(self, message, signature)
+    }
+
+    /// `ed25519-dalek`'s strict verification (the default provider's).
+    pub(crate) fn verify_rust(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let sig = Signature::from_bytes(signature);
         self.key.verify_strict(message, &sig).is_ok()
     }

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
+use crate::crypto::{CryptoProvider, RUST_CRYPTO};
 use crate::error::Rejection;
 use crate::evaluate::{self, Evaluation, Mode};
 use crate::event::Envelope;
@@ -118,6 +119,7 @@ pub struct Verifier {
     tenant: TenantRules,
     max_body_bytes: usize,
     payload: PayloadRule,
+    crypto: &'static dyn CryptoProvider,
 }
 
 /// How JWKS-verified deliveries are bound to this receiver (see [`Verifier::tenant_bound`]).
@@ -207,6 +209,13 @@ impl VerifierBuilder {
         self.0.payload = rule;
         self
     }
+    /// The crypto provider every check computes with; default [`RUST_CRYPTO`] (pure Rust). The
+    /// rules (key sizes, Ed25519 strictness, constant-time comparisons) stay in the core
+    /// whatever the provider: see [`crate::crypto`].
+    pub fn crypto(mut self, provider: &'static dyn CryptoProvider) -> Self {
+        self.0.crypto = provider;
+        self
+    }
     /// The verifier. One with no key at all rejects everything (`no_key_for_scheme`).
     pub fn build(self) -> Verifier {
         self.0
@@ -239,6 +248,7 @@ impl Verifier {
             tenant: TenantRules::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             payload: PayloadRule::Event,
+            crypto: &RUST_CRYPTO,
         })
     }
 
@@ -283,6 +293,11 @@ impl Verifier {
 
     pub(crate) fn tenant_rules(&self) -> &TenantRules {
         &self.tenant
+    }
+
+    /// The crypto provider (see [`VerifierBuilder::crypto`]).
+    pub fn crypto(&self) -> &'static dyn CryptoProvider {
+        self.crypto
     }
 
     pub(crate) fn payload_rule(&self) -> PayloadRule {

@@ -102,6 +102,11 @@ fn decode_hex(s: &str) -> Vec<u8> {
 
 #[test]
 fn every_adversarial_delivery_gets_its_code() {
+    adversarial_table(&hookwall::RUST_CRYPTO);
+}
+
+/// The table under a given crypto provider (tests/crypto_provider.rs runs it under a second one).
+pub fn adversarial_table(crypto: &'static dyn hookwall::CryptoProvider) {
     let doc: Value = serde_json::from_str(TABLE).unwrap();
     let secret = Secret::parse(common::secret_1()).unwrap();
     let default_jwks = default_jwks();
@@ -137,7 +142,7 @@ fn every_adversarial_delivery_gets_its_code() {
             ],
         };
         let jwks = Jwks::parse(field(case, "jwks").unwrap_or(default_jwks).as_bytes()).unwrap();
-        let verifier = Verifier::builder().secret(secret.clone()).jwks(jwks).build();
+        let verifier = Verifier::builder().secret(secret.clone()).jwks(jwks).crypto(crypto).build();
         let pairs = headers.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         let got = verifier.verify(&body, pairs, NOW);
         let want = (field(case, "expect").unwrap(), case["status"].as_u64().unwrap() as u16);

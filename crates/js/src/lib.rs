@@ -15,6 +15,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
+mod host;
+
 fn config_error(e: &ConfigError) -> JsValue {
     JsValue::from_str(&json!({"code": e.code(), "message": e.to_string()}).to_string())
 }
@@ -147,6 +149,9 @@ impl WasmVerifier {
             Some("any") => PayloadRule::Any,
             Some(_) => return Err(bad_argument("payload must be \"event\" or \"any\"")),
         });
+        if host::installed() {
+            b = b.crypto(&host::HOST_PROVIDER);
+        }
         Ok(WasmVerifier { inner: b.build() })
     }
 
@@ -361,6 +366,13 @@ impl WasmKeyCache {
         let options = ReportOptions { reveal_expected_signatures: reveal.unwrap_or(false) };
         serde_json::to_string(&v.verify_detailed_with(body, pairs(&headers), seconds(now), options)).unwrap_or_default()
     }
+}
+
+/// Hands the host's native crypto to verifiers built from now on (the Node/Bun entry only):
+/// HMAC and SHA-256 for inputs of at least `minBytes`, Ed25519 when `ed25519`, RSA always.
+#[wasm_bindgen(js_name = setHostCrypto)]
+pub fn set_host_crypto(host: host::HostCrypto, min_bytes: usize, ed25519: bool) {
+    host::install(host, min_bytes, ed25519);
 }
 
 /// The largest JWKS document the core reads, in bytes.
