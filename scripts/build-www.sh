@@ -13,6 +13,7 @@ rm -rf www/dist
 mkdir -p www/dist/pkg
 wasm_build_js web www/dist/pkg --no-typescript
 cp www/*.html www/*.js www/*.css www/_headers www/dist/
+cp tests/vectors.json www/dist/vectors.json   # the examples' vectors: the one copy, as built
 version=$(cd www/dist && find . -type f ! -name sw.js ! -name _headers -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 sed -i "s/^const VERSION = \"dev\";/const VERSION = \"$version\";/" www/dist/sw.js
 grep -q "const VERSION = \"$version\";" www/dist/sw.js || { echo "build-www: could not stamp sw.js" >&2; exit 1; }

@@ -1,7 +1,7 @@
 //! The adversarial table (`e2e/adversarial-cases.json`, shared with the worker's end-to-end
 //! suite): every bad input gets its specific rejection code from the core.
 
-pub mod common;
+use std::sync::OnceLock;
 
 use hookwall::{Jwks, PublicKey, Secret, Verifier, sign_v1};
 use serde_json::Value;
@@ -9,10 +9,24 @@ use serde_json::Value;
 const TABLE: &str = include_str!("../e2e/adversarial-cases.json");
 const NOW: u64 = 1_767_225_600;
 
-/// The table's base delivery comes from the protocol vectors (tests/vectors.json): the first
-/// secret, the Gemini-shaped body, and a JWKS of the RFC 8032 key.
+/// The table's base delivery comes from the protocol vectors (tests/vectors.json, the one
+/// copy): the first secret, the Gemini-shaped body, and a JWKS of the RFC 8032 key. Read here,
+/// not through tests/common, because tests/crypto_provider.rs includes this file beside it.
+fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| serde_json::from_str(include_str!("vectors.json")).expect("tests/vectors.json is JSON"))
+}
+
+fn base_secret() -> &'static str {
+    vectors()["secrets"][0].as_str().expect("tests/vectors.json: secrets[0]")
+}
+
+fn base_event() -> &'static str {
+    vectors()["gemini"]["body"].as_str().expect("tests/vectors.json: gemini.body")
+}
+
 fn default_jwks() -> String {
-    format!(r#"{{"keys": [{}]}}"#, common::rfc8032_jwk())
+    format!(r#"{{"keys": [{}]}}"#, vectors()["rfc8032"]["jwk"])
 }
 
 /// Expands `{now}`, `{now±N}`, `{repeat:S:N}`, `{repeatjoin:S:N}` and, when `v1` is given,
@@ -108,7 +122,7 @@ fn every_adversarial_delivery_gets_its_code() {
 /// The table under a given crypto provider (tests/crypto_provider.rs runs it under a second one).
 pub fn adversarial_table(crypto: &'static dyn hookwall::CryptoProvider) {
     let doc: Value = serde_json::from_str(TABLE).unwrap();
-    let secret = Secret::parse(common::secret_1()).unwrap();
+    let secret = Secret::parse(base_secret()).unwrap();
     let default_jwks = default_jwks();
     let default_jwks = default_jwks.as_str();
     let cases = doc["deliveries"].as_array().unwrap();
@@ -121,7 +135,7 @@ pub fn adversarial_table(crypto: &'static dyn hookwall::CryptoProvider) {
         let body: Vec<u8> = match (field(case, "body_hex"), field(case, "body")) {
             (Some(hex), _) => decode_hex(hex),
             (None, Some(b)) => expand(b, None).into_bytes(),
-            (None, None) => common::gemini_body().as_bytes().to_vec(),
+            (None, None) => base_event().as_bytes().to_vec(),
         };
         let sign_id = field(case, "sign_id").map_or(id.clone(), String::from);
         let sign_ts = field(case, "sign_ts").map_or(ts.clone(), String::from);
@@ -166,8 +180,8 @@ pub fn adversarial_table(crypto: &'static dyn hookwall::CryptoProvider) {
 fn the_unmodified_base_delivery_verifies() {
     // Guards the table: without an override, the base delivery must pass, or every case
     // above would "fail" for the wrong reason.
-    let secret = Secret::parse(common::secret_1()).unwrap();
-    let body = common::gemini_body().as_bytes();
+    let secret = Secret::parse(base_secret()).unwrap();
+    let body = base_event().as_bytes();
     let sig = sign_v1(&secret, "msg_adv", NOW, body);
     let v = Verifier::builder().secret(secret).build();
     let now = NOW.to_string();

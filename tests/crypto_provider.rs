@@ -5,8 +5,7 @@
 #[allow(dead_code)]
 #[path = "adversarial.rs"]
 mod adversarial;
-// The shared helpers, through the table's runner (one module per file: clippy's duplicate_mod).
-use adversarial::common;
+mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 

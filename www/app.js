@@ -6,41 +6,37 @@
 // body is found by the core verifying a variant of it, never by a rule written here).
 import init, * as hw from "./pkg/hookwall_js.js";
 import { parseDelivery, curlCommand, bodyField, bodyBytes, showBytes } from "./parse.js";
+// The protocol vectors (docs/protocol.md, "Test vectors"): scripts/build-www.sh copies
+// tests/vectors.json, their one copy, next to this file.
+import VECTORS from "./vectors.json" with { type: "json" };
 
 const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 
-// Vectors from the Standard Webhooks reference tests and docs/protocol.md ("Test vectors").
-const S1 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const S2 = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-const GEMINI_BODY = '{"type":"batch.succeeded","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{"id":"batch_123456","output_file_uri":"gs://my-bucket/results.jsonl"}}';
-const GEMINI_ID = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-const GEMINI_TS = 1674087231;
-const SIG1 = "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=";
-const SIG2 = "v1,O3JAY2pb4EkuEDnVJQDfE4WdWXGF2dh6lCCs5z4PbE0=";
-const V1A = "v1a,DXa8VHIz6bpEqNB/LpvX1sMGLDMY2c50Iv8MSHHq4aXkZP3Aae5LGZa5wzbht++A1nJuG45+yNzVCBnRRgSMCQ==";
-const RFC8032_JWKS = '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"test-key-1","alg":"EdDSA","use":"sig"}]}';
+const [S1, S2] = VECTORS.secrets;
+const { body: GEMINI_BODY, id: GEMINI_ID, timestamp: GEMINI_TS, v1: [SIG1, SIG2], v1a: V1A, tamper: GEMINI_TAMPER } = VECTORS.gemini;
+const RFC8032_JWKS = JSON.stringify({ keys: [VECTORS.rfc8032.jwk] });
+const REF = VECTORS.reference[0];
 // The documented dynamic-webhook form: an RS256 JWT whose body_sha256 claim binds the body.
 // Made once with `hookwall keygen --kind rsa --kid playground-rsa-1` and `hookwall sign --jwt-key
 // rsa.pem --jwt-binding hash --id msg_2KWPBgLlAfxdpx2AI54pPJ85f4W --timestamp 1674087231`
 // (the private key was thrown away; only the public JWKS is here).
 const RSA_JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6InBsYXlncm91bmQtcnNhLTEiLCJ0eXAiOiJKV1QifQ.eyJib2R5X3NoYTI1NiI6IjAyYjExNjA2ZjY3ZjVlODgyMzU3ZTk2ZTVhMTU5MzU4YjY3YWFiMTYyNzA2MjU1NTY2NDgxNjEzMzNiNDI0Y2YiLCJleHAiOjE2NzQwODc1MzEsImlhdCI6MTY3NDA4NzIzMSwianRpIjoibXNnXzJLV1BCZ0xsQWZ4ZHB4MkFJNTRwUEo4NWY0VyJ9.JktGMr9HJ0DtXTubazyZ0Eld4dCa8Q3FGmLGyAEZTW1BXNvXhNRBC1qIqGkNU4yptYNPlbe1ui6hNbH4iKTqbu11OQdDJMyIaih4R10BdEeyFIViCRjXYHBdfRGveVb5GAQ_ej_Wh0x3YKd6X5q4B4pmQias08q3eqlDVc9sPdH4g1UU8PL2rUNlAkJcHgO6CBgrEoKlfbw26cFpWpM5jaWw7FWZEjycHpSSXYb9_DqaDK2zc831_yoJNo9OYhmUk-aq7xFH8EOYUpqOjTXPT1yfGRECZDXON2ceCTirqjZ6CrdIba2_DUEusmKfABSgvhUSLz6MuYOzUIdIA0sCQg";
 const RSA_JWKS = '{"keys":[{"alg":"RS256","e":"AQAB","kid":"playground-rsa-1","kty":"RSA","n":"uaZt9SCvI3NS-33WiQSUQLsXcsKIK97ri1kR8MsP7YirkmFyM3wwbQQPHeNStVdWvECF_tSDC0i8A2gXQNMjifOCsV-vzehIZPFoM6KE2ux-MxkOQoc8dUdK3dyuSaqIAhFHKZWfMNiNCV68oBk0WZy5hW4K4FASxXZSGPdybuNKvX0Rq4uoxSDw99svGK2F6Ktvm9-Hnefn-V4xEyn-Og7NsZdwvIXfb4wkn6MRBE1nR8uVdu_p7hXbIkPkmQlaoH3PC5lgObmkwOQXLwApvlQX3bTTxMfOFwxQH36EyR87xmCn4KOr9QHPNvHmYTN_nj7rEB5-a3l8HqbKKPNGQw","use":"sig"}]}';
-const REF_TS = 1614265330;
 const headerText = (id, ts, sig) => `webhook-id: ${id}\nwebhook-timestamp: ${ts}\nwebhook-signature: ${sig}`;
 const gemini = (sig, extra) => ({ headers: headerText(GEMINI_ID, GEMINI_TS, sig), body: GEMINI_BODY, keys: "", jwks: "", ts: GEMINI_TS, now: GEMINI_TS, event: true, ...extra });
 
 // The vectors were signed in 2021-2023, so each example sets "Now" to its own timestamp.
 const EXAMPLES = {
   valid: gemini(SIG1, { keys: S1, note: "The Gemini-shaped vector, signed with the first reference secret." }),
-  tampered: gemini(SIG1, { keys: S1, body: GEMINI_BODY.replace('"v1",', '"v1", '), note: "The same delivery with one byte added to the body (a space after \"v1\",)." }),
+  tampered: gemini(SIG1, { keys: S1, body: GEMINI_BODY.replace(GEMINI_TAMPER.find, GEMINI_TAMPER.replace), note: "The same delivery with one byte added to the body (a space after \"v1\",)." }),
   expired: gemini(SIG1, { keys: S1, now: GEMINI_TS + 301, note: "The valid delivery checked 301 s after it was signed: one second past the 300 s tolerance." }),
   rotated: gemini(`${SIG1} ${SIG2}`, { keys: S2, note: "During a rotation the header carries one entry per secret; only the new secret is configured here." }),
   v1a: gemini(V1A, { jwks: RFC8032_JWKS, note: "Ed25519 (v1a) with the RFC 8032 test key, published as a JWKS." }),
   jwt: gemini(RSA_JWT, { jwks: RSA_JWKS, note: "The documented dynamic-webhook form: an RS256 JWT whose body_sha256 claim binds the body." }),
   reference: {
-    headers: headerText("msg_p5jXN8AQM9LWM0D4loKWxJek", REF_TS, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
-    body: '{"test": 2432232314}', keys: S1, jwks: "", ts: REF_TS, now: REF_TS, event: false,
+    headers: headerText(REF.id, REF.timestamp, REF.signature),
+    body: REF.body, keys: VECTORS.secrets[REF.secret], jwks: "", ts: REF.timestamp, now: REF.timestamp, event: false,
     note: "The Standard Webhooks reference vector. Its body is not a Gemini event, so “Require a webhook event” is off.",
   },
 };

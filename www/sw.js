@@ -2,7 +2,7 @@
 // from this browser's cache, so it works offline. The build (scripts/build-www.sh) writes the
 // file list and a version made from the files' contents; a new build is a new cache.
 const VERSION = "dev";
-const FILES = ["./", "style.css", "boot.js", "app.js", "parse.js", "pkg/hookwall_js.js", "pkg/hookwall_js_bg.wasm"];
+const FILES = ["./", "style.css", "boot.js", "app.js", "parse.js", "vectors.json", "pkg/hookwall_js.js", "pkg/hookwall_js_bg.wasm"];
 const CACHE = `hookwall-playground-${VERSION}`;
 
 self.addEventListener("install", (event) => {

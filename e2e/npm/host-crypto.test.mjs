@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { createRequire } from "node:module";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { SECRETS } from "../vectors.mjs";
 
 // Count the host's calls: the provider looks its functions up on the module at each call.
 const calls = { createHmac: 0, createHash: 0, verify: 0, createPublicKey: 0 };
@@ -21,7 +22,7 @@ const require = createRequire(import.meta.url);
 const node = require("../../pkg/dist/index.cjs");
 const web = await import("../../pkg/dist/web.mjs");
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = SECRETS[0];
 const ts = Math.floor(Date.now() / 1000);
 const H = (sig, id = "msg_1") => ({ "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig });
 // n bytes: a JSON object from 20 bytes up, below that not JSON (both builds say invalid_payload).

@@ -4,12 +4,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseDelivery, shellWords, curlCommand, bodyField, bodyBytes, showBytes } from "../../www/parse.js";
 import { inspect } from "node:util";
+import { GEMINI } from "../vectors.mjs";
 
 const BODY = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_1","note":"it\'s done"}}';
 const HEADERS = [
-  ["webhook-id", "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"],
-  ["webhook-timestamp", "1674087231"],
-  ["webhook-signature", "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ= v1a,AAAA"],
+  ["webhook-id", GEMINI.id],
+  ["webhook-timestamp", String(GEMINI.timestamp)],
+  ["webhook-signature", `${GEMINI.v1[0]} v1a,AAAA`],
 ];
 const webhookHeaders = (parsed) => parsed.headers.filter(([k]) => k.toLowerCase().startsWith("webhook-"));
 

@@ -15,10 +15,11 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { serveDist, root, dist } from "./serve.mjs";
+import { SECRETS, GEMINI, RFC8032 } from "../vectors.mjs";
 
 const artifacts = join(root, "artifacts/www");
 const AXE = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SECRET = SECRETS[0];
 const ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
 
 let server, base, browser, context, page;
@@ -256,7 +257,7 @@ test("an expired timestamp turns the timestamp step red, with dates and relative
   assert.equal(ts.ok, false);
   assert.match(ts.text, /timestamp_too_old/);
   assert.match(ts.text, /skew\s*-301 s \(tolerance ±300 s\)/);
-  assert.match(ts.text, /signed at\s*1674087231 2023-01-19 00:13:51 UTC, \d+ years ago/);
+  assert.match(ts.text, new RegExp(`signed at\\s*${GEMINI.timestamp} 2023-01-19 00:13:51 UTC, \\d+ years ago`));
   assert.match(await page.textContent("#v-now-info"), /^2023-01-19 00:18:52 UTC, \d+ years ago$/);
   assert.ok((await steps()).filter((x) => x.name === "signature").every((x) => x.ok), "the signature itself still matches");
 });
@@ -306,7 +307,7 @@ test("the advice under a failed step says what to do", async () => {
   assert.match(await page.textContent("#v-result"), /ends with a line break/);
   await page.click('[data-example="expired"]');
   assert.match(await page.textContent('#v-result .step[data-step="timestamp"] .tip'), /clear it/);
-  await page.fill("#v-now", "1674087231");
+  await page.fill("#v-now", String(GEMINI.timestamp));
   await page.fill("#v-jwks", "{\"keys\":[]}");
   await page.fill("#v-keys", "");
   await page.click("#v-run");
@@ -411,13 +412,13 @@ test("headers as a JSON object, Node's console.log, a Python dict, and svix-* na
 test("a pasted curl command is parsed into headers and body", async () => {
   await page.click('[data-example="valid"]');
   const body = await page.inputValue("#v-body");
-  const curl = `curl -sS -X POST 'http://127.0.0.1:8787/' \\\n  -H 'content-type: application/json' \\\n  -H 'webhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' \\\n  -H "webhook-timestamp: 1674087231" \\\n  -H 'webhook-signature: v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=' \\\n  --data-binary '${body}'`;
+  const curl = `curl -sS -X POST 'http://127.0.0.1:8787/' \\\n  -H 'content-type: application/json' \\\n  -H 'webhook-id: ${GEMINI.id}' \\\n  -H "webhook-timestamp: ${GEMINI.timestamp}" \\\n  -H 'webhook-signature: ${GEMINI.v1[0]}' \\\n  --data-binary '${body}'`;
   await page.fill("#v-body", "");
   await page.fill("#v-headers", curl);
   await page.click("#v-run");
   assert.equal(await page.inputValue("#v-body"), body);
   assert.match(await page.textContent("#v-parsed"), /Read 4 headers and the body from the curl command/);
-  assert.match(await page.inputValue("#v-headers"), /^content-type: application\/json\nwebhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W\n/);
+  assert.match(await page.inputValue("#v-headers"), new RegExp(`^content-type: application/json\nwebhook-id: ${GEMINI.id}\n`));
   assert.equal(await verdictOk(), true);
 });
 
@@ -425,7 +426,7 @@ test("a pasted curl command is parsed into headers and body", async () => {
 
 test("an example's Now and note do not leak into a real delivery pasted after it", async () => {
   await page.click('[data-example="valid"]');
-  assert.equal(await page.inputValue("#v-now"), "1674087231");
+  assert.equal(await page.inputValue("#v-now"), String(GEMINI.timestamp));
   const body = '{"type":"batch.succeeded","version":"v1","data":{"id":"batch_live"}}';
   const d = delivery(body);
   await page.fill("#v-headers", headerLines(d));
@@ -434,12 +435,12 @@ test("an example's Now and note do not leak into a real delivery pasted after it
   assert.equal(await verdictOk(), true, await verdictText());
   assert.equal(await page.inputValue("#v-now"), "");
   assert.equal(await page.textContent("#example-note"), "");
-  assert.match(await page.textContent("#v-parsed"), /“Now” was the example's \(1674087231\)/);
+  assert.match(await page.textContent("#v-parsed"), new RegExp(`“Now” was the example's \\(${GEMINI.timestamp}\\)`));
   // Editing the example's own body keeps its Now (the same delivery, tampered on purpose).
   await page.click('[data-example="valid"]');
   await page.fill("#v-body", `${await page.inputValue("#v-body")} `);
   await page.click("#v-run");
-  assert.equal(await page.inputValue("#v-now"), "1674087231");
+  assert.equal(await page.inputValue("#v-now"), String(GEMINI.timestamp));
   assert.doesNotMatch(await verdictText(), /timestamp/);
 });
 
@@ -511,7 +512,7 @@ test("secret formats: a space inside, no prefix and not base64, a signing key, e
   await page.click('[data-example="valid"]');
   const cases = [
     ["whsec_MfKQ9r8GKYqrTwjU PD8ILPZIo2LaLaSw", /Line 1 of the secrets and keys has a space inside/],
-    ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nmy-plain-password!", /Line 2 \(“my-plain-pas…”\) has no whsec_ prefix and is not base64/],
+    [`${SECRET}\nmy-plain-password!`, /Line 2 \(“my-plain-pas…”\) has no whsec_ prefix and is not base64/],
     ["whsk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", /Line 1 is a signing key \(whsk_…\)/],
     ["whsec_%%%", /Line 1 \(“whsec_%%%”\): the secret is not base64 after its whsec_ prefix/],
   ];
@@ -521,7 +522,7 @@ test("secret formats: a space inside, no prefix and not base64, a signing key, e
     assert.match(await verdictText(), expected, keys);
   }
   // Two prefixed secrets on one line are two secrets; a prefix-less base64 secret is read, with a note.
-  await page.fill("#v-keys", `whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD ${SECRET}`);
+  await page.fill("#v-keys", `${SECRETS[1]} ${SECRET}`);
   await page.click("#v-run");
   assert.equal(await verdictOk(), true);
   await page.fill("#v-keys", SECRET.slice(6));
@@ -577,7 +578,7 @@ test("copy buttons put the curl command, headers, secret, public key, JWKS and e
   await p.click('[data-example="tampered"]');
   await p.click('button[aria-label="Copy the signature expected with secret #1"]');
   assert.match(await clip(), /^v1,[A-Za-z0-9+/]{43}=$/);
-  assert.notEqual(await clip(), "v1,44fHxWJCPEKPdgGxYG0WRcPpoSAk+tVuuPx2RjaOHsQ=", "the expected signature of the tampered body, not the received one");
+  assert.notEqual(await clip(), GEMINI.v1[0], "the expected signature of the tampered body, not the received one");
   await p.context().close();
 });
 
@@ -599,7 +600,7 @@ test("sharing: a link only on request, secrets only when ticked (with a warning)
   assert.equal(await p.isVisible("#v-share-warning"), true);
   await p.click("#v-share");
   const withKeys = await p.evaluate(() => navigator.clipboard.readText());
-  assert.equal(decode(withKeys).k, "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
+  assert.equal(decode(withKeys).k, SECRETS[1]);
   await p.context().close();
   for (const [link, ok] of [[plain, false], [withKeys, true]]) {
     const q = await freshPage();
@@ -668,7 +669,7 @@ test("works offline after the first load (service worker), and says so", async (
 test("the JWKS is fetched only when the user asks, in the sandboxed frame, and then used", async () => {
   const p = await freshPage();
   const hits = [];
-  const jwks = '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"test-key-1","alg":"EdDSA","use":"sig"}]}';
+  const jwks = JSON.stringify({ keys: [RFC8032.jwk] });
   // Answered by the test itself: no network is involved.
   await p.route("https://keys.example.test/**", (route) => {
     hits.push({ url: route.request().url(), frame: route.request().frame().url(), origin: route.request().headers().origin });
@@ -740,7 +741,7 @@ test("the report is not one live region: a short status is announced instead", a
   await page.click('[data-example="rotated"]');
   assert.equal(await page.$$eval("[aria-live], [role=status], [role=alert]", (els) => els.filter((e) => e.closest("#v-result")).length), 0);
   assert.equal(await page.getAttribute("#v-result", "aria-live"), null);
-  assert.match(await page.textContent("#v-status"), /^Verified: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W\.$/);
+  assert.match(await page.textContent("#v-status"), new RegExp(`^Verified: ${GEMINI.id}\\.$`));
   await page.click('[data-example="tampered"]');
   assert.match(await page.textContent("#v-status"), /^Rejected: The body is not byte for byte/);
 });
@@ -850,5 +851,5 @@ test("nothing typed left the page: only the page's own files were requested", ()
   const foreign = requests.filter((u) => !u.startsWith(base));
   assert.deepEqual(foreign, []);
   const paths = new Set(requests.map((u) => new URL(u).pathname));
-  for (const p of paths) assert.ok(["/", "/style.css", "/boot.js", "/app.js", "/parse.js", "/pkg/hookwall_js.js", "/pkg/hookwall_js_bg.wasm"].includes(p), p);
+  for (const p of paths) assert.ok(["/", "/style.css", "/boot.js", "/app.js", "/parse.js", "/vectors.json", "/pkg/hookwall_js.js", "/pkg/hookwall_js_bg.wasm"].includes(p), p);
 });
