@@ -771,7 +771,8 @@ function outputBlock(title, id, text, what) {
 function sign() {
   const out = $("s-result");
   const scheme = $("s-scheme-v1a").checked ? "v1a" : "v1";
-  const body = $("s-body").value;
+  // A textarea holds LF line breaks only; the sender may sign CRLF (the Verify tab keeps them).
+  const body = $("s-eol").value === "crlf" ? $("s-body").value.replace(/\r?\n/g, "\r\n") : $("s-body").value;
   const id = $("s-id").value.trim() || `msg_${randomHex(12)}`;
   const ts = clock();
   let signature, keys = "", jwks = "", publicKey = "";

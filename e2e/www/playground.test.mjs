@@ -552,6 +552,21 @@ async function signAndVerify(p, scheme) {
 }
 
 test("sign then verify round trip, v1", () => signAndVerify(page, "v1"));
+
+test("a body signed with CRLF line breaks keeps them through Verify", async () => {
+  const p = await open(await freshPage());
+  await p.click("#tab-sign");
+  await p.fill("#s-body", '{\n  "type": "batch.succeeded",\n  "data": {"id": "batch_crlf"}\n}');
+  await p.selectOption("#s-eol", "crlf");
+  await p.click("#s-new-secret");
+  await p.click("#s-run");
+  await p.click("#s-to-verify");
+  assert.equal(await verdictOk(p), true, "the CRLF body verifies");
+  assert.equal(await p.inputValue("#v-body-format"), "crlf");
+  const size = (await steps(p)).find((x) => x.name === "body");
+  assert.match(size.text, /66 bytes/, "63 bytes with LF, 3 more with CRLF");
+  await p.close();
+});
 test("sign then verify round trip, v1a", () => signAndVerify(page, "v1a"));
 
 test("copy buttons put the curl command, headers, secret, public key, JWKS and expected signature on the clipboard", async () => {
