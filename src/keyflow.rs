@@ -100,11 +100,6 @@ impl KeyCache {
         KeyCache { policy, shared, state: None, doc: None, jwks: None, busy: None }
     }
 
-    /// The policy in force.
-    pub fn policy(&self) -> &CachePolicy {
-        &self.policy
-    }
-
     /// What to persist in the shared store, if anything is known.
     pub fn stored(&self) -> Option<Stored> {
         self.state.map(|state| Stored { state, doc: self.doc.clone() })

@@ -92,6 +92,14 @@ fn text(env: &Env, name: &str) -> Option<String> {
     env.var(name).ok().map(|v| v.to_string()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+impl Config {
+    /// How long a dedupe claim taken before a hop holds (seconds): past the longest hop, so a
+    /// copy arriving meanwhile waits rather than doubles.
+    pub fn hop_lease_seconds(&self) -> u64 {
+        self.origin_timeout_ms.div_ceil(1000) + 5
+    }
+}
+
 fn invalid(variable: &'static str, problem: impl Into<String>) -> EdgeError {
     EdgeError::Config { variable, problem: problem.into() }
 }

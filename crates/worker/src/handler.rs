@@ -124,9 +124,7 @@ async fn forward_once(
     now: u64,
     log: &mut LogLine,
 ) -> Result<Response, EdgeError> {
-    // The claim outlives the longest hop, so a copy arriving meanwhile waits rather than doubles.
-    let lease = config.origin_timeout_ms.div_ceil(1000) + 5;
-    match config.claims.claim(key, now, lease).await {
+    match config.claims.claim(key, now, config.hop_lease_seconds()).await {
         Ok(Claim::Claimed { .. }) => {}
         Ok(Claim::Duplicate) => return Ok(duplicate(&delivery.id, log)),
         Ok(Claim::InFlight { retry_after_seconds }) => return Err(EdgeError::InFlight { retry_after_seconds }),
@@ -148,18 +146,11 @@ async fn forward_once(
         log.notes.push("too large for a queue message: forwarded synchronously".into());
     }
     let origin_status = origin::forward(Some(ctx), config, &hop, body, content_type.as_deref(), now).await;
-    log.origin_status = match &origin_status {
-        Ok(s) | Err(EdgeError::OriginRejected { status: s, .. } | EdgeError::OriginFailed { status: s, .. }) => {
-            Some(*s)
-        }
-        Err(_) => None,
-    };
+    log.origin_status = origin::answered_status(&origin_status);
     let origin_status = match origin_status {
         Ok(s) => s,
         Err(e) => {
-            if let Err(why) = config.claims.release(key).await {
-                log.notes.push(format!("claim release failed (a retry waits for the lease): {why}"));
-            }
+            release(config, key, log).await;
             return Err(e);
         }
     };
@@ -188,9 +179,7 @@ async fn enqueue(
 ) -> Result<Response, EdgeError> {
     let parcel = Parcel::new(hop, body, content_type, key, now);
     if let Err(why) = queue::send(queue, &parcel, 0).await {
-        if let Err(e) = config.claims.release(key).await {
-            log.notes.push(format!("claim release failed (a retry waits for the lease): {e}"));
-        }
+        release(config, key, log).await;
         log.notes.push(format!("queue send failed: {why}"));
         return Err(EdgeError::QueueUnavailable);
     }
@@ -199,6 +188,13 @@ async fn enqueue(
     }
     log.verdict = "accepted";
     Ok(ok_json(202, &json!({"status": "accepted", "webhook_id": hop.id, "event_type": hop.event_type})))
+}
+
+/// Gives the claim up when nothing was handed on, so the sender's retry is forwarded.
+async fn release(config: &Config, key: &str, log: &mut LogLine) {
+    if let Err(why) = config.claims.release(key).await {
+        log.notes.push(format!("claim release failed (a retry waits for the lease): {why}"));
+    }
 }
 
 /// A small request body as text (admin requests).

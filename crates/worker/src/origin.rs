@@ -113,6 +113,14 @@ pub async fn forward(
     }
 }
 
+/// The status the origin answered with, if it answered (for the log).
+pub fn answered_status(result: &Result<u16, EdgeError>) -> Option<u16> {
+    match outcome(result) {
+        delivery::Hop::Answered { status, .. } => Some(status),
+        delivery::Hop::NoAnswer => None,
+    }
+}
+
 /// The hop's outcome as the core's delivery policy reads it.
 pub fn outcome(result: &Result<u16, EdgeError>) -> delivery::Hop {
     match result {

@@ -128,8 +128,7 @@ async fn deliver(
     let hop_key = format!("hop:{}", parcel.key);
     // The queue delivers at least once: a claim on the hop keeps a redelivered message from
     // reaching the origin twice (as far as the dedupe mode allows).
-    let lease = config.origin_timeout_ms.div_ceil(1000) + 5;
-    match config.claims.claim(&hop_key, now, lease).await {
+    match config.claims.claim(&hop_key, now, config.hop_lease_seconds()).await {
         Ok(Claim::Duplicate) => {
             line.outcome = "duplicate";
             return Ok(());
@@ -146,13 +145,7 @@ async fn deliver(
     let result = origin::forward(Some(ctx), config, &hop, &body, parcel.content_type.as_deref(), now).await;
     parcel.attempt += 1;
     line.attempt = parcel.attempt;
-    line.origin_status = result.as_ref().ok().copied().or(match &result {
-        Err(
-            crate::outcome::EdgeError::OriginRejected { status, .. }
-            | crate::outcome::EdgeError::OriginFailed { status, .. },
-        ) => Some(*status),
-        _ => None,
-    });
+    line.origin_status = origin::answered_status(&result);
     let next = config.retry.next(parcel.attempt, origin::outcome(&result));
     if next == Next::Delivered {
         line.outcome = "delivered";
